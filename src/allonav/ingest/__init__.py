@@ -1,0 +1,1 @@
+"""Edges that bring registry data in: file importers and the live ClinicalTrials.gov client."""
