@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from allonav.services import catalogue_import
 from allonav.services.catalogue_import import import_paths
 from allonav.services.context import Context
-from allonav.store.tables import SearchTextRow, SiteRow, TrialRow
+from allonav.store.tables import FacetRow, SearchTextRow, TrialRow
 from allonav.store.trials import count_trials
 
 STUDIES = Path(__file__).resolve().parents[1] / "fixtures" / "studies"
@@ -54,6 +54,6 @@ def test_a_failure_mid_batch_leaves_no_half_written_trial(ctx: Context, monkeypa
     with ctx.sessions() as session:
         trials = session.execute(select(func.count()).select_from(TrialRow)).scalar_one()
         texts = session.execute(select(func.count()).select_from(SearchTextRow)).scalar_one()
-        sites = session.execute(select(func.count(func.distinct(SiteRow.trial_id)))).scalar_one()
+        facets = session.execute(select(func.count(func.distinct(FacetRow.trial_id)))).scalar_one()
     assert trials == 4  # the first batch only, complete
-    assert texts == 4 and sites == 4
+    assert texts == 4 and facets == 4

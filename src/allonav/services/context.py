@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from allonav.catalogue.vocabulary import Vocabulary, load_vocabulary
+from allonav.domain.trial import CELL_SOURCES, DISEASE_GROUPS, GENE_EDITING, MODALITIES, OverallStatus, Phase
 from allonav.services.catalogue_search import CatalogueSearch
 from allonav.settings import Settings
 from allonav.store.db import make_engine, migrate, session_factory
@@ -19,14 +19,24 @@ class Context:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    vocabulary: Vocabulary
     search: CatalogueSearch
-
-    @cached_property
-    def vocabulary(self) -> Vocabulary:
-        return load_vocabulary()
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def closed_vocabularies(vocabulary: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """The values each catalogue filter may take (a value outside them is refused with this list)."""
+    return {
+        "modality": MODALITIES,
+        "cell_source": CELL_SOURCES,
+        "gene_editing": GENE_EDITING,
+        "disease_group": DISEASE_GROUPS,
+        "antigen": vocabulary.antigen_order,
+        "status": tuple(status.value for status in OverallStatus),
+        "phase": tuple(phase.value for phase in Phase),
+    }
 
 
 def open_context(settings: Settings, *, upgrade: bool = True) -> Context:
@@ -34,4 +44,6 @@ def open_context(settings: Settings, *, upgrade: bool = True) -> Context:
     engine = make_engine(settings.database_url)
     if upgrade:
         migrate(engine)
-    return Context(settings=settings, engine=engine, sessions=session_factory(engine), search=CatalogueSearch())
+    vocabulary = load_vocabulary()
+    return Context(settings=settings, engine=engine, sessions=session_factory(engine), vocabulary=vocabulary,
+                   search=CatalogueSearch(closed_vocabularies(vocabulary)))

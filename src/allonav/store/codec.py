@@ -149,12 +149,12 @@ def profile_from_dict(data: dict[str, Any]) -> CellTherapyProfile:
     )
 
 
-def record_size(record: dict[str, Any]) -> int:
-    """How much a record says (serialised length): breaks ties between versions with the same update date."""
-    return len(json.dumps(record, ensure_ascii=False))
+def content_digest(record: dict[str, Any]) -> tuple[str, int]:
+    """A stable digest of a trial record (its `source` label excluded) and how much it says (serialised length).
 
-
-def content_hash(record: dict[str, Any]) -> str:
-    """A stable digest of a trial record (the source label excluded), to tell real changes from re-imports."""
+    The digest tells a real change from a re-import; the size breaks ties between two versions
+    with the same update date (the fuller one wins).
+    """
     payload = {key: value for key, value in record.items() if key != "source"}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest(), len(text)

@@ -7,19 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from allonav.domain.trial import CellTherapyProfile, Trial
 from allonav.store.codec import (
-    content_hash,
+    content_digest,
     profile_from_dict,
     profile_to_dict,
-    record_size,
     trial_from_dict,
     trial_to_dict,
 )
-from allonav.store.tables import FacetRow, MetaRow, SearchTextRow, SiteRow, TrialRow
+from allonav.store.tables import Base, FacetRow, MetaRow, SearchTextRow, TrialRow
 
 CATALOGUE_VERSION = "catalogue_version"
 
@@ -83,6 +82,32 @@ def search_body(trial: Trial) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _table(model: type[Base]) -> Table:
+    """The Core table of a mapped class (Core inserts skip the ORM's per-row bookkeeping)."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A trial ready to write: its JSON record, digest and size computed once."""
+
+    trial: Trial
+    profile: CellTherapyProfile
+    record: dict[str, Any]
+    digest: str
+    size: int
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return _rank(self.trial.last_update, self.size)
+
+
+def _prepare(trial: Trial, profile: CellTherapyProfile) -> _Prepared:
+    record = trial_to_dict(trial)
+    digest, size = content_digest(record)
+    return _Prepared(trial, profile, record, digest, size)
+
+
 def _rank(last_update: date | None, size: int) -> tuple[int, int]:
     """Which of two versions of a record wins: the newer `lastUpdatePostDate`, then the fuller record.
 
@@ -91,72 +116,48 @@ def _rank(last_update: date | None, size: int) -> tuple[int, int]:
     return (last_update.toordinal() if last_update else 0, size)
 
 
-def _decide(incoming_rank: tuple[int, int], new_hash: str, stored_rank: tuple[int, int], stored_hash: str) -> str:
-    if new_hash == stored_hash:
-        return "unchanged"
-    return "updated" if incoming_rank > stored_rank else "older"
-
-
-def _newest_per_nct(
-    items: Iterable[tuple[Trial, CellTherapyProfile]],
-) -> tuple[dict[str, tuple[Trial, CellTherapyProfile]], list[str]]:
+def _newest_per_nct(items: Iterable[tuple[Trial, CellTherapyProfile]]) -> tuple[dict[str, _Prepared], list[str]]:
     """The winning version of each NCT ID in a batch, and the IDs of the versions it superseded."""
-    chosen: dict[str, tuple[Trial, CellTherapyProfile, tuple[int, int]]] = {}
+    chosen: dict[str, _Prepared] = {}
     superseded: list[str] = []
     for trial, profile in items:
-        rank = _rank(trial.last_update, record_size(trial_to_dict(trial)))
+        prepared = _prepare(trial, profile)
         current = chosen.get(trial.nct_id)
         if current is not None:
             superseded.append(trial.nct_id)
-        if current is None or rank > current[2]:
-            chosen[trial.nct_id] = (trial, profile, rank)
-    return {nct: (trial, profile) for nct, (trial, profile, _) in chosen.items()}, superseded
+        if current is None or prepared.rank > current.rank:
+            chosen[trial.nct_id] = prepared
+    return chosen, superseded
 
 
-def _row_values(trial: Trial, profile: CellTherapyProfile, record: dict[str, Any], digest: str,
-                now: datetime) -> dict[str, Any]:
+def _row_values(item: _Prepared, now: datetime) -> dict[str, Any]:
+    trial = item.trial
     return {
         "nct_id": trial.nct_id,
         "title": trial.title,
         "overall_status": trial.overall_status.value if trial.overall_status else None,
         "last_update": trial.last_update,
-        "cell_source": profile.cell_source.value,
+        "cell_source": item.profile.cell_source.value,
         "has_criteria": bool(trial.eligibility_criteria),
-        "content_hash": digest,
-        "record_size": record_size(record),
-        "record": record,
-        "profile": profile_to_dict(profile),
+        "content_hash": item.digest,
+        "record_size": item.size,
+        "record": item.record,
+        "profile": profile_to_dict(item.profile),
         "imported_at": now,
     }
 
 
-def _insert_children(session: Session, rows: Sequence[tuple[int, Trial, CellTherapyProfile]]) -> None:
-    sites = [
-        {
-            "trial_id": trial_id,
-            "facility": s.facility,
-            "city": s.city,
-            "state": s.state,
-            "country": s.country,
-            "status": s.status,
-            "latitude": s.latitude,
-            "longitude": s.longitude,
-        }
-        for trial_id, trial, _ in rows
-        for s in trial.sites
-    ]
+def _insert_children(session: Session, rows: Sequence[tuple[int, _Prepared]]) -> None:
     facets = [
         {"trial_id": trial_id, "facet": facet, "value": value}
-        for trial_id, trial, profile in rows
-        for facet, value in facet_values(trial, profile)
+        for trial_id, item in rows
+        for facet, value in facet_values(item.trial, item.profile)
     ]
-    texts = [{"trial_id": trial_id, "body": search_body(trial)} for trial_id, trial, _ in rows]
-    if sites:
-        session.execute(insert(SiteRow), sites)
-    if facets:
-        session.execute(insert(FacetRow), facets)
-    if texts:
-        session.execute(insert(SearchTextRow), texts)
+    texts = [{"trial_id": trial_id, "body": search_body(item.trial)} for trial_id, item in rows]
+    # Core inserts: one executemany per table (the ORM bulk path splits rows by which columns are None).
+    for table, values in ((_table(FacetRow), facets), (_table(SearchTextRow), texts)):
+        if values:
+            session.execute(table.insert(), values)
 
 
 def upsert_trials(
@@ -179,38 +180,36 @@ def upsert_trials(
             ).where(TrialRow.nct_id.in_(list(chosen)))
         )
     }
-    to_insert: list[tuple[Trial, CellTherapyProfile, dict[str, Any]]] = []
-    to_update: list[tuple[int, Trial, CellTherapyProfile, dict[str, Any]]] = []
-    for nct_id, (trial, profile) in chosen.items():
-        record = trial_to_dict(trial)
-        digest = content_hash(record)
-        values = _row_values(trial, profile, record, digest, now)
+    to_insert: list[_Prepared] = []
+    to_update: list[tuple[int, _Prepared]] = []
+    for nct_id, item in chosen.items():
         stored = existing.get(nct_id)
         if stored is None:
-            to_insert.append((trial, profile, values))
+            to_insert.append(item)
             counts.inserted.append(nct_id)
-            continue
-        decision = _decide(_rank(trial.last_update, values["record_size"]), digest,
-                           _rank(stored.last_update, stored.record_size), stored.content_hash)
-        getattr(counts, decision).append(nct_id)
-        if decision == "updated":
-            to_update.append((stored.id, trial, profile, values))
+        elif item.digest == stored.content_hash:
+            counts.unchanged.append(nct_id)
+        elif item.rank > _rank(stored.last_update, stored.record_size):
+            to_update.append((stored.id, item))
+            counts.updated.append(nct_id)
+        else:
+            counts.older.append(nct_id)
 
-    children: list[tuple[int, Trial, CellTherapyProfile]] = []
+    children: list[tuple[int, _Prepared]] = []
     if to_insert:
+        table = _table(TrialRow)
         result = session.execute(
-            insert(TrialRow).returning(TrialRow.id, TrialRow.nct_id, sort_by_parameter_order=True),
-            [values for _, _, values in to_insert],
+            table.insert().returning(table.c.id, sort_by_parameter_order=True),
+            [_row_values(item, now) for item in to_insert],
         )
-        for (trial_id, _nct), (trial, profile, _) in zip(result.all(), to_insert, strict=True):
-            children.append((trial_id, trial, profile))
+        children += [(trial_id, item) for (trial_id,), item in zip(result.all(), to_insert, strict=True)]
     if to_update:
-        ids = [trial_id for trial_id, *_ in to_update]
-        for table in (SiteRow, FacetRow, SearchTextRow):
-            session.execute(delete(table).where(table.trial_id.in_(ids)))
-        for trial_id, trial, profile, values in to_update:
-            session.execute(update(TrialRow).where(TrialRow.id == trial_id).values(**values))
-            children.append((trial_id, trial, profile))
+        ids = [trial_id for trial_id, _ in to_update]
+        for child in (FacetRow, SearchTextRow):
+            session.execute(delete(child).where(child.trial_id.in_(ids)))
+        for trial_id, item in to_update:
+            session.execute(update(TrialRow).where(TrialRow.id == trial_id).values(**_row_values(item, now)))
+        children += to_update
     _insert_children(session, children)
     if to_insert or to_update:
         bump_catalogue_version(session)

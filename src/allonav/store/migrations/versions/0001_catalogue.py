@@ -1,4 +1,4 @@
-"""Catalogue: trials, sites, facets, full-text search, meta.
+"""Catalogue: trials (sites inside the record), facets, full-text search, meta.
 
 Revision ID: 0001
 Revises:
@@ -31,18 +31,6 @@ def upgrade() -> None:
         sa.Column("record", sa.JSON, nullable=False),
         sa.Column("profile", sa.JSON, nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-    )
-    op.create_table(
-        "trial_sites",
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("trial_id", sa.Integer, sa.ForeignKey("trials.id", ondelete="CASCADE"), nullable=False, index=True),
-        sa.Column("facility", sa.Text),
-        sa.Column("city", sa.Text),
-        sa.Column("state", sa.Text),
-        sa.Column("country", sa.Text),
-        sa.Column("status", sa.String(40)),
-        sa.Column("latitude", sa.Float),
-        sa.Column("longitude", sa.Float),
     )
     op.create_table(
         "trial_facets",
@@ -93,5 +81,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS trial_fts")
-    for table in ("meta", "trial_search", "trial_facets", "trial_sites", "trials"):
+    for table in ("meta", "trial_search", "trial_facets", "trials"):
         op.execute(f"DROP TABLE IF EXISTS {table}")
