@@ -36,6 +36,13 @@ def test_a_json_file_with_no_studies_is_one_error() -> None:
     assert record.error is not None and "holds no studies" in str(record.error)
 
 
+def test_a_json_list_of_non_studies_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "MANIFEST.json"
+    path.write_text(json.dumps([{"file": "a.json"}, {"file": "b.json"}]), encoding="utf-8")
+    [record] = list(iter_file(path))
+    assert record.error is not None and "none of its 2 items has a protocolSection" in str(record.error)
+
+
 def test_invalid_json_file_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "ctg-studies.json"
     path.write_text('[{"protocolSection": ', encoding="utf-8")

@@ -27,7 +27,7 @@ def test_list_trials_with_filters_and_facets(client: TestClient) -> None:
     assert response.status_code == 200
     data = response.json()
     assert data["total"] == 3
-    assert {f["value"] for f in data["facets"]["cell_source"]} == {"allogeneic-donor", "cord-blood", "ipsc"}
+    assert {f["value"] for f in data["facets"]["cell_source"]} == {"allogeneic-unspecified", "cord-blood", "ipsc"}
 
 
 def test_show_trial(client: TestClient) -> None:

@@ -78,7 +78,7 @@ def test_navigator_finds_allogeneic_cd19_programmes_and_opens_one(server: str, b
     expect(page.locator("#total")).to_have_text("6")
     page.fill("input[name=q]", "lymphoma")
     page.click("button[type=submit]")
-    expect(page.locator(".hit")).to_have_count(2)
+    expect(page.locator(".hit")).to_have_count(3)
     page.click("a.title >> text=Cord Blood-derived CD19 CAR-NK")
     expect(page.locator("h1")).to_contain_text("NCT99000004")
     expect(page.locator("table.profile")).to_contain_text("cord-blood")

@@ -57,6 +57,10 @@ def _json_records(name: str, text: str) -> Iterator[RawRecord]:
     if not studies:
         yield RawRecord(name, error=RecordError("this JSON holds no studies (the list is empty)"))
         return
+    if not any(isinstance(item, dict) and "protocolSection" in item for item in studies):
+        yield RawRecord(name, error=RecordError(
+            f"this JSON holds no studies: none of its {len(studies)} items has a protocolSection"))
+        return
     for index, study in enumerate(studies, start=1):
         location = f"{name} #{index}"
         if isinstance(study, dict):
