@@ -14,10 +14,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from allonav.catalogue.vocabulary import load_vocabulary
 from sqlalchemy import text
 
-from allonav.services.catalogue_import import import_paths
+from allonav.catalogue.vocabulary import load_vocabulary
+from allonav.services.catalogue_import import default_workers, import_paths
 from allonav.store.db import make_engine, migrate, session_factory
 from common import machine, real_studies, shared_dir, synthetic_studies, write_jsonl
 
@@ -36,7 +36,7 @@ def run(label: str, url: str, paths: list[Path]) -> tuple[int, float]:
     engine, factory = fresh_factory(url)
     vocabulary = load_vocabulary()
     start = time.perf_counter()
-    report = import_paths(factory, paths, vocabulary=vocabulary)
+    report = import_paths(factory, paths, vocabulary=vocabulary, workers=default_workers())
     elapsed = time.perf_counter() - start
     engine.dispose()
     done = report.summary["read"]

@@ -16,8 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from allonav.catalogue.vocabulary import load_vocabulary
-
-from allonav.services.catalogue_import import import_paths
+from allonav.services.catalogue_import import default_workers, import_paths
 from allonav.services.catalogue_search import CatalogueSearch, SearchQuery
 from common import machine, real_studies, shared_dir, synthetic_studies, write_jsonl
 from import_rate import fresh_factory
@@ -59,7 +58,7 @@ def main() -> None:
         path = work / f"synthetic_{size}.jsonl"
         write_jsonl(path, synthetic_studies(real, size))
         engine, factory = fresh_factory(args.database_url or f"sqlite:///{work / f'search_{size}.db'}")
-        import_paths(factory, [path], vocabulary=vocabulary)
+        import_paths(factory, [path], vocabulary=vocabulary, workers=default_workers())
         search = CatalogueSearch()
         with factory() as session:
             start = time.perf_counter()

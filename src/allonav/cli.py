@@ -16,7 +16,7 @@ from rich.table import Table
 
 from allonav.ingest.files import SourceError, expand_paths
 from allonav.services import catalogue_sync
-from allonav.services.catalogue_import import ImportReport, import_paths
+from allonav.services.catalogue_import import ImportReport, default_workers, import_paths
 from allonav.services.catalogue_search import SearchQuery, SearchRequestError, trial_detail
 from allonav.services.context import Context, open_context
 from allonav.settings import Settings
@@ -83,7 +83,7 @@ def trials_import(
     with Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.completed} records"),
                   TimeElapsedColumn(), console=err, transient=True, disable=as_json) as progress:
         task = progress.add_task("import", total=None)
-        report = import_paths(ctx.sessions, paths, vocabulary=ctx.vocabulary,
+        report = import_paths(ctx.sessions, paths, vocabulary=ctx.vocabulary, workers=default_workers(),
                               on_progress=lambda done, _where: progress.update(task, completed=done))
     print_import_report(report, as_json=as_json)
 

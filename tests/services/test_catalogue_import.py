@@ -57,3 +57,9 @@ def test_a_failure_mid_batch_leaves_no_half_written_trial(ctx: Context, monkeypa
         facets = session.execute(select(func.count(func.distinct(FacetRow.trial_id)))).scalar_one()
     assert trials == 4  # the first batch only, complete
     assert texts == 4 and facets == 4
+
+
+def test_worker_processes_give_the_same_result(ctx: Context) -> None:
+    report = import_paths(ctx.sessions, [STUDIES], vocabulary=ctx.vocabulary, workers=2, batch_size=2)
+    assert report.summary["imported"] == 6
+    assert len(report.skipped) == 5  # 4 bad JSONL lines + the file with no studies

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from allonav.catalogue.prefilter import may_match, may_match_lowered
 from allonav.domain.trial import Evidence, Labelled, Trial
 
 WINDOW = 80
@@ -19,6 +21,8 @@ class Segment:
 
     field: str
     text: str
+    record: str = ""
+    """The whole record's text in lower case: a pattern that cannot match it is never scanned per segment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +33,23 @@ class Hit:
     evidence: Evidence
 
 
-def _segments(field: str, texts: Iterable[str | None]) -> tuple[Segment, ...]:
-    return tuple(Segment(field, text) for text in texts if text and text.strip())
+@lru_cache(maxsize=8)
+def record_text(trial: Trial) -> str:
+    """Every text field of a trial, joined and lower-cased (the record-level prefilter haystack)."""
+    parts: list[str | None] = [trial.title, trial.official_title, trial.brief_summary, trial.detailed_description,
+                               trial.eligibility_criteria, *trial.conditions, *trial.keywords, *trial.arm_descriptions]
+    for item in trial.interventions:
+        parts += [item.name, item.description, *item.other_names]
+    return "\n".join(p for p in parts if p).lower()
+
+
+def _segments(field: str, texts: Iterable[str | None], trial: Trial) -> tuple[Segment, ...]:
+    record = record_text(trial)
+    return tuple(Segment(field, text, record) for text in texts if text and text.strip())
 
 
 def title_segments(trial: Trial) -> tuple[Segment, ...]:
-    return _segments("title", [trial.title]) + _segments("official_title", [trial.official_title])
+    return _segments("title", [trial.title], trial) + _segments("official_title", [trial.official_title], trial)
 
 
 def product_segments(trial: Trial) -> tuple[Segment, ...]:
@@ -45,26 +60,26 @@ def product_segments(trial: Trial) -> tuple[Segment, ...]:
     ]
     return (
         title_segments(trial)
-        + _segments("interventions", interventions)
-        + _segments("arm_descriptions", trial.arm_descriptions)
-        + _segments("keywords", trial.keywords)
+        + _segments("interventions", interventions, trial)
+        + _segments("arm_descriptions", trial.arm_descriptions, trial)
+        + _segments("keywords", trial.keywords, trial)
     )
 
 
 def summary_segments(trial: Trial) -> tuple[Segment, ...]:
-    return _segments("brief_summary", [trial.brief_summary])
+    return _segments("brief_summary", [trial.brief_summary], trial)
 
 
 def description_segments(trial: Trial) -> tuple[Segment, ...]:
-    return _segments("detailed_description", [trial.detailed_description])
+    return _segments("detailed_description", [trial.detailed_description], trial)
 
 
 def condition_segments(trial: Trial) -> tuple[Segment, ...]:
-    return _segments("conditions", trial.conditions)
+    return _segments("conditions", trial.conditions, trial)
 
 
 def eligibility_segments(trial: Trial) -> tuple[Segment, ...]:
-    return _segments("eligibility_criteria", [trial.eligibility_criteria])
+    return _segments("eligibility_criteria", [trial.eligibility_criteria], trial)
 
 
 def inclusion_segments(trial: Trial) -> tuple[Segment, ...]:
@@ -73,7 +88,7 @@ def inclusion_segments(trial: Trial) -> tuple[Segment, ...]:
     if not text:
         return ()
     cut = re.search(r"exclusion criteria|\bexclusion\s*:", text, re.IGNORECASE)
-    return _segments("eligibility_criteria", [text[: cut.start()] if cut else text])
+    return _segments("eligibility_criteria", [text[: cut.start()] if cut else text], trial)
 
 
 def evidence(segment: Segment, start: int, end: int) -> Evidence:
@@ -97,14 +112,50 @@ def negated(text: str, start: int, end: int, before: Sequence[re.Pattern[str]],
     return any(p.search(head) for p in before) or any(p.search(tail) for p in after)
 
 
+@lru_cache(maxsize=256)
+def _masked_spans(text: str, mask: tuple[re.Pattern[str], ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for p in mask for m in p.finditer(text))
+
+
 def find(value: str, patterns: Sequence[re.Pattern[str]], segments: Sequence[Segment],
          before: Sequence[re.Pattern[str]] = (), after: Sequence[re.Pattern[str]] = (),
          mask: Sequence[re.Pattern[str]] = ()) -> list[Hit]:
     """Every match of `patterns` in `segments` that is neither negated nor inside a `mask` span."""
     hits: list[Hit] = []
+    if not segments:
+        return hits
+    record = segments[0].record
+    live = [p for p in patterns if may_match_lowered(p, record)] if record else list(patterns)
+    if not live:
+        return hits
     for segment in segments:
-        masked = [m.span() for p in mask for m in p.finditer(segment.text)]
-        for pattern in patterns:
+        text = segment.text
+        masked: tuple[tuple[int, int], ...] | None = None
+        for pattern in live:
+            if not may_match(pattern, text):
+                continue
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if start == end:
+                    continue
+                if mask:
+                    if masked is None:
+                        masked = _masked_spans(text, tuple(mask))
+                    if any(lo < end and start < hi for lo, hi in masked):
+                        continue
+                if (before or after) and negated(text, start, end, before, after):
+                    continue
+                hits.append(Hit(value, evidence(segment, start, end)))
+    return hits
+    record = segments[0].record
+    live = [p for p in patterns if may_match_lowered(p, record)] if record else patterns
+    if not live:
+        return hits
+    for segment in segments:
+        masked = _masked_spans(segment.text, tuple(mask)) if mask else ()
+        for pattern in live:
+            if not may_match(pattern, segment.text):
+                continue
             for match in pattern.finditer(segment.text):
                 if match.end() == match.start():
                     continue

@@ -8,7 +8,7 @@ from datetime import date
 import httpx
 
 from allonav.ingest.sync import CtgovClient, SyncConfig, SyncError, SyncQuery
-from allonav.services.catalogue_import import ImportReport, import_paths, import_studies
+from allonav.services.catalogue_import import ImportReport, default_workers, import_paths, import_studies
 from allonav.services.context import Context
 from allonav.store.trials import count_trials
 
@@ -71,7 +71,7 @@ def fill_if_empty(ctx: Context, *, offline: bool, log: Callable[[str], None],
             log("ClinicalTrials.gov is not reachable: using the local snapshot")
     snapshot = ctx.settings.snapshot
     if snapshot is not None and snapshot.exists():
-        report = import_paths(ctx.sessions, [snapshot], vocabulary=ctx.vocabulary)
+        report = import_paths(ctx.sessions, [snapshot], vocabulary=ctx.vocabulary, workers=default_workers())
         summary = report.summary
         return (f"catalogue filled from {snapshot}: {summary['imported']} programmes"
                 f" ({summary['skipped']} records skipped)")
