@@ -31,7 +31,7 @@ app.add_typer(trials_app, name="trials")
 app.add_typer(db_app, name="db")
 
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 NCT = re.compile(r"^NCT\d{8}$", re.IGNORECASE)
 
 
