@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -26,6 +27,7 @@ def sync(
     since: date | None = None,
     statuses: tuple[str, ...] = (),
     client: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
     on_page: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Fetch every page of the query and upsert it page by page (each page commits on its own)."""
@@ -37,7 +39,7 @@ def sync(
         raise SyncFailed(str(exc)) from None
     report = ImportReport()
     try:
-        with CtgovClient(SyncConfig(base_url=ctx.settings.ctgov_url), client=client) as api:
+        with CtgovClient(SyncConfig(base_url=ctx.settings.ctgov_url), client=client, sleep=sleep) as api:
             for page in api.iter_pages(query):
                 import_studies(ctx.sessions, page.studies, source=f"ctgov-api page {page.number}",
                                vocabulary=ctx.vocabulary, report=report)
@@ -51,7 +53,7 @@ def sync(
 
 
 def fill_if_empty(ctx: Context, *, offline: bool, log: Callable[[str], None],
-                  client: httpx.Client | None = None) -> str:
+                  client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep) -> str:
     """First-run fill: the live cell-therapy query when reachable, else the snapshot, else say how to fill it."""
     with ctx.sessions() as session:
         existing = count_trials(session)
@@ -63,7 +65,7 @@ def fill_if_empty(ctx: Context, *, offline: bool, log: Callable[[str], None],
         if reachable:
             log("ClinicalTrials.gov is reachable: syncing the cell-therapy programmes …")
             try:
-                report = sync(ctx, client=client, on_page=lambda n, total: log(f"page {n}: {total} records"))
+                report = sync(ctx, client=client, sleep=sleep, on_page=lambda n, total: log(f"page {n}: {total} records"))
                 return f"catalogue filled from ClinicalTrials.gov: {report.summary['imported']} programmes"
             except SyncFailed as exc:
                 log(f"live sync stopped: {exc}")
