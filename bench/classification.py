@@ -151,13 +151,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
+    parser.add_argument("--labels", type=Path, default=LABELS,
+                        help="label file (default: the development set; tests/fixtures/classification_holdout.json "
+                        "is the independent held-out set, labelled without seeing the classifier)")
     args = parser.parse_args(argv)
     ctgov = shared_dir() / "data" / "ctgov"
     if not ctgov.is_dir():
         print(f"shared data not found at {ctgov}: put ../shared beside the repository "
               "or set ALLONAV_SHARED_DIR", file=sys.stderr)
         return 2
-    labels = load_labels()
+    labels = load_labels(args.labels)
     trials = load_trials(ctgov, [(label["file"], label["nct_id"]) for label in labels])
     missing = [label["nct_id"] for label in labels if (label["file"], label["nct_id"]) not in trials]
     if missing:

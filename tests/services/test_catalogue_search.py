@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,22 @@ def test_index_follows_new_imports(loaded: Context) -> None:
     assert len(_ids(loaded, limit=50)) == 6
     import_paths(loaded.sessions, [STUDIES / "broken_records.jsonl"], vocabulary=loaded.vocabulary)
     assert len(_ids(loaded, limit=50)) == 6  # same NCT IDs, same content: nothing new
+
+
+def test_remembered_phrases_follow_catalogue_changes(loaded: Context, tmp_path: Path) -> None:
+    assert _ids(loaded, text="lupus") == ["NCT99000005"]
+    assert _ids(loaded, text="lupus") == ["NCT99000005"]  # from the phrase cache
+    new = json.loads((STUDIES / "single_study.json").read_text())
+    new["protocolSection"]["identificationModule"]["nctId"] = "NCT99000077"
+    new["protocolSection"]["conditionsModule"]["conditions"].append("Lupus Nephritis")
+    (tmp_path / "new.json").write_text(json.dumps(new))
+    import_paths(loaded.sessions, [tmp_path / "new.json"], vocabulary=loaded.vocabulary)
+    assert set(_ids(loaded, text="lupus")) == {"NCT99000005", "NCT99000077"}
+
+
+def test_cities_are_counted_once_a_country_is_chosen(loaded: Context) -> None:
+    with loaded.sessions() as session:
+        world = loaded.search.search(session, SearchQuery())
+        china = loaded.search.search(session, SearchQuery(filters={"country": ["China"]}))
+    assert world.facets["city"] == []
+    assert dict(china.facets["city"]) == {"Beijing": 1, "Hangzhou": 1, "Shanghai": 1}

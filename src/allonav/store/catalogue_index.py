@@ -22,6 +22,9 @@ from allonav.store.tables import FacetRow, TrialRow
 FACETS = ("modality", "cell_source", "gene_editing", "antigen", "disease_group", "status", "phase", "country",
           "city")
 
+#: Facets counted only under a filter on one of these facets (a world-wide city list is noise, and costly).
+DRILL_DOWN: dict[str, tuple[str, ...]] = {"city": ("country", "city")}
+
 #: Values that stand for a family of stored values when used as a filter.
 FAMILIES: dict[str, dict[str, frozenset[str]]] = {
     "cell_source": {"allogeneic": ALLOGENEIC_SOURCES | {"mixed"}},
@@ -131,39 +134,45 @@ class CatalogueIndex:
         self._mask_cache[key] = mask
         return mask
 
+    def ids_to_mask(self, ids: Sequence[int]) -> BoolArray:
+        """A boolean array over the index, true at the given trial row ids (unknown ids ignored)."""
+        mask = np.zeros(self.size, dtype=np.bool_)
+        wanted = np.asarray(ids, dtype=np.int64)
+        if wanted.size:
+            positions = np.searchsorted(self.ids, wanted)
+            inside = positions < self.size
+            positions, wanted = positions[inside], wanted[inside]
+            mask[positions[self.ids[positions] == wanted]] = True
+        return mask
+
     def search(
         self,
         *,
-        text_ids: Sequence[int] | None,
+        text_mask: BoolArray | None,
         filters: Mapping[str, Sequence[str]],
         allowed: Mapping[str, Collection[str]],
         offset: int,
         limit: int,
         facet_limit: int = 40,
     ) -> IndexResult:
-        """Apply a full-text id set and filters; count facets; return one page of ids in catalogue order."""
-        mask = np.ones(self.size, dtype=np.bool_)
-        if text_ids is not None:
-            text_mask = np.zeros(self.size, dtype=np.bool_)
-            wanted = np.array(sorted(text_ids), dtype=np.int64)
-            if wanted.size:
-                positions = np.searchsorted(self.ids, wanted)
-                inside = positions < self.size
-                positions, wanted = positions[inside], wanted[inside]
-                text_mask[positions[self.ids[positions] == wanted]] = True
-            mask &= text_mask
+        """Apply a full-text mask and filters; count facets; return one page of ids in catalogue order."""
+        mask = np.ones(self.size, dtype=np.bool_) if text_mask is None else text_mask.copy()
         for facet, wanted_values in filters.items():
             if wanted_values:
                 mask &= self._mask(facet, self.resolve(facet, wanted_values, allowed.get(facet)))
         facets: dict[str, list[tuple[str, int]]] = {}
         for facet, column in self.columns.items():
+            if facet in DRILL_DOWN and not any(filters.get(parent) for parent in DRILL_DOWN[facet]):
+                facets[facet] = []  # cities are counted once a country (or city) is chosen
+                continue
             if not column.values:
                 facets[facet] = []
                 continue
             counts = np.bincount(column.code[mask[column.doc]], minlength=len(column.values))
-            present = np.nonzero(counts)[0]
-            ranked = sorted(((column.values[i], int(counts[i])) for i in present), key=lambda vc: (-vc[1], vc[0]))
-            facets[facet] = ranked[:facet_limit]
+            present = np.flatnonzero(counts)
+            # Codes follow the alphabetical order of values, so a stable sort on -count breaks ties by name.
+            top = present[np.argsort(-counts[present], kind="stable")[:facet_limit]]
+            facets[facet] = [(column.values[i], int(counts[i])) for i in top]
         hits = self.order[mask[self.order]]
         page = self.ids[hits[offset : offset + limit]]
         return IndexResult(total=int(hits.size), ids=[int(i) for i in page], facets=facets)
