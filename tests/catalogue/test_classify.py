@@ -159,6 +159,193 @@ CASES: list[tuple[str, Trial, dict[str, Any]]] = [
         {"diseases": ("FL",)},
     ),
     ("nothing about disease is other", trial(title="A cell therapy study"), {"diseases": ("other",)}),
+    # CAR-T as the setting, not the product under study
+    (
+        "a CRS drug given with standard-of-care CAR-T is not a cell therapy",
+        trial(title="Drug X with anti-CD19 CAR-T cells in large B-cell lymphoma", interventions=["Siltuximab"]),
+        {"modality": ("not-cell-therapy",), "antigens": (), "cell_source": "unknown", "diseases": ("LBCL",)},
+    ),
+    (
+        "a coaching app for patients getting a commercial CAR-T",
+        trial(title="Quality of life after tisagenlecleucel in DLBCL", interventions=["Digital health coaching"]),
+        {"modality": ("not-cell-therapy",), "cell_source": "unknown", "antigens": ()},
+    ),
+    (
+        "a behavioural intervention type is never the product",
+        trial(title="CAR-T recipients and sleep", interventions=[Intervention("Sleep hygiene", type="BEHAVIORAL")]),
+        {"modality": ("not-cell-therapy",)},
+    ),
+    (
+        "a registry with no intervention listed",
+        trial(title="CAR-T cell therapy in haematological malignancies",
+              brief_summary="A multicentre registry of patients treated with CAR-T cells."),
+        {"modality": ("not-cell-therapy",)},
+    ),
+    (
+        "a listed CAR-T product keeps its modality even next to a drug",
+        trial(title="IL-7 after CAR-T in LBCL", interventions=["CAR T-cell therapy", "Efineptakin alfa"]),
+        {"modality": ("CAR-T",)},
+    ),
+    (
+        "an unknown product code is not taken as background",
+        trial(title="KX-101 in B-ALL", brief_summary="KX-101 is a CD19 CAR-T.", interventions=["KX-101"]),
+        {"modality": ("CAR-T",), "antigens": ("CD19",)},
+    ),
+    (
+        "a combined intervention with a product code is not background",
+        trial(title="Allogeneic NK cells with IL-15", interventions=["NKX-001 + IL-15 + pembrolizumab"]),
+        {"modality": ("NK",)},
+    ),
+    # T-cell subsets with a CAR are not also CAR-T
+    (
+        "CAR NK T cells are CAR-NKT only",
+        trial(title="Allogeneic NK T-cells expressing a CD19-specific CAR in B-ALL"),
+        {"modality": ("CAR-NKT",)},
+    ),
+    (
+        "CAR gamma-delta T cells named as CAR T in the intervention are CAR-gdT only",
+        trial(title="CD19 CAR-γδT cells in lupus", interventions=["anti-CD19 CAR T cell therapy"]),
+        {"modality": ("CAR-gdT",)},
+    ),
+    # antigens missing before
+    ("PSMA inside a product code", trial(title="TmPSMA-02 CAR T cells in mCRPC"), {"antigens": ("PSMA",)}),
+    ("TROP2 CAR-NK", trial(title="TROP2-directed CAR-NK in colorectal cancer"), {"antigens": ("TROP2",)}),
+    ("CDH17 CAR-T", trial(title="Anti-CDH17 CAR-T in CDH17-positive solid tumours"), {"antigens": ("CDH17",)}),
+    ("HLA-G CAR", trial(title="HLA-G-CAR γδ T cells in solid tumors"), {"antigens": ("HLA-G",)}),
+    (
+        "fluorescein adaptor CAR",
+        trial(title="Fluorescein-specific CAR T cells with a folate-fluorescein bridge in osteosarcoma"),
+        {"antigens": ("FITC",), "diseases": ("solid-tumour",)},
+    ),
+    (
+        "EGFRvIII is its own target, EGFRt is not one",
+        trial(title="EGFRvIII CAR T cells in glioblastoma", brief_summary="Cells carry an EGFRt safety switch."),
+        {"antigens": ("EGFRvIII",)},
+    ),
+    (
+        "PD-1/PD-L1 pathway talk is not a PD-L1 target",
+        trial(title="MUC1 CAR-T", interventions=["PD-1 knockout MUC1 CAR-T, releasing the PD-1/PD-L1 brake"]),
+        {"antigens": ("MUC1",)},
+    ),
+    (
+        "an APRIL-based CAR targets BCMA and TACI",
+        trial(title="APRIL CAR T cells in multiple myeloma"),
+        {"antigens": ("BCMA", "TACI")},
+    ),
+    # disease wording
+    (
+        "a generic B-cell malignancy is B-ALL and other-B-NHL",
+        trial(title="CD19 CAR-T", conditions=("B Cell Malignancies",)),
+        {"diseases": ("B-ALL", "other-B-NHL")},
+    ),
+    (
+        "B-cell leukaemia and B-cell lymphoma without subtype",
+        trial(title="CD19 CAR-NK", conditions=("B-cell Lymphoma", "B-cell Leukemia")),
+        {"diseases": ("B-ALL", "other-B-NHL")},
+    ),
+    (
+        "a named subtype beats the generic B-cell term",
+        trial(title="CD19 CAR-T", conditions=("B-cell Malignancies", "DLBCL")),
+        {"diseases": ("LBCL",)},
+    ),
+    (
+        "CD19+ acute leukaemia is B-ALL by its target",
+        trial(title="CD19 CAR-T in CD19+ acute leukemia"),
+        {"diseases": ("B-ALL",)},
+    ),
+    (
+        "CD7+ acute leukaemia refined by an explicit summary",
+        trial(title="CD7 CAR-T", conditions=("CD7+ Acute Leukemia",), brief_summary="For T-ALL and AML."),
+        {"diseases": ("T-ALL", "AML")},
+    ),
+    (
+        "a bare lymphoma with a CD19/CD22 target is other-B-NHL",
+        trial(title="CD19/CD22 CAR-T", conditions=("Lymphoma",), brief_summary="Active in B-cell malignancies."),
+        {"diseases": ("other-B-NHL",)},
+    ),
+    (
+        "an ambiguous ALL is refined by the summary",
+        trial(title="CD70 CAR-T", conditions=("ALL, Childhood",), brief_summary="B-ALL or T-ALL may enrol."),
+        {"diseases": ("B-ALL", "T-ALL")},
+    ),
+    (
+        "metastatic malignant tumours are solid",
+        trial(title="Mesothelin CAR-T", conditions=("Recurrent or Metastatic Malignant Tumors",)),
+        {"diseases": ("solid-tumour",)},
+    ),
+    (
+        "an organ neoplasm is solid",
+        trial(title="HER2 CAR-NK", conditions=("Malignant Neoplasm of Stomach",)),
+        {"diseases": ("solid-tumour",)},
+    ),
+    (
+        "a product code is not a tumour abbreviation",
+        trial(title="CRC01 in lupus", conditions=("Lupus Nephritis",)),
+        {"diseases": ("autoimmune",)},
+    ),
+    ("AL amyloidosis is not myeloma", trial(title="BCMA CAR-T in AL amyloidosis"), {"diseases": ("other",)}),
+    (
+        "primary CNS lymphoma is a large B-cell lymphoma",
+        trial(title="CD19 CAR-T", conditions=("Primary Central Nervous System Lymphoma",)),
+        {"diseases": ("LBCL",)},
+    ),
+    # cell source
+    (
+        "tumour cell lines in an assay are not the product source",
+        trial(title="HER2 CAR-NK", brief_summary="It killed multiple tumor cell lines in vitro."),
+        {"cell_source": "unknown"},
+    ),
+    (
+        "autologous CAR-T named as usual practice is background",
+        trial(title="NKG2D CAR-NK in myeloma", brief_summary="CAR-T is mostly based on autologous T cells."),
+        {"cell_source": "unknown"},
+    ),
+    (
+        "CAR-T cells measured in vivo are not an in vivo CAR product",
+        trial(title="CAR-T in lupus", brief_summary="Persistence of CAR-T cells in vivo and CAR-T toxicity."),
+        {"cell_source": "unknown"},
+    ),
+    (
+        "patients giving blood to make the cells is autologous",
+        trial(title="CD19 CAR T cells", detailed_description="Patients will give us blood to make the T cells."),
+        {"cell_source": "autologous"},
+    ),
+    (
+        "a stated collection for manufacture in the criteria is autologous",
+        trial(title="XYZ-1 CAR-T", eligibility_criteria="Mononuclear cells can be collected for CAR T production."),
+        {"cell_source": "autologous"},
+    ),
+    (
+        "prior autologous CAR-T in the criteria is not a source",
+        trial(title="XYZ-1 CAR-T", eligibility_criteria="Excluded: prior autologous CAR-T."),
+        {"cell_source": "unknown"},
+    ),
+    (
+        "allo CAR-T refined by a matched sibling donor in the summary",
+        trial(title="Allo-CAR-T after HSCT", brief_summary="T cells derived from matched sibling donors."),
+        {"cell_source": "allogeneic-donor"},
+    ),
+    (
+        "banked donor-derived cells stay unspecified",
+        trial(title="Allogeneic CAR-NK", brief_summary="Banked allogeneic donor-derived CAR-NK cells."),
+        {"cell_source": "allogeneic-unspecified"},
+    ),
+    (
+        "healthy unrelated donors are not a patient-specific donor",
+        trial(title="Universal CAR-T", brief_summary="Derived from healthy unrelated donors."),
+        {"cell_source": "allogeneic-unspecified"},
+    ),
+    (
+        "bridging to an allogeneic transplant is not a source",
+        trial(title="CD123 CAR-T", interventions=["CD123 CAR-T cells and bridging to allogeneic"]),
+        {"cell_source": "unknown"},
+    ),
+    # gene editing
+    (
+        "non-gene-editing technology is none-stated",
+        trial(title="Universal CLL1 CAR-T", brief_summary="Made with non-gene editing protein retention."),
+        {"editing": ("none-stated",)},
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from allonav.catalogue.text import (
     Hit,
     Segment,
+    alive,
     description_segments,
     find,
     group,
@@ -15,15 +16,15 @@ from allonav.catalogue.text import (
     product_segments,
     summary_segments,
 )
-from allonav.catalogue.vocabulary import Vocabulary
+from allonav.catalogue.vocabulary import Term, Vocabulary
 from allonav.domain.trial import Labelled, Trial
 
 _POSITIVE_AFTER = r"^[\s-]*(?:\+|positiv|expressi|overexpress|high|\()"
 
 
-def _hits(vocabulary: Vocabulary, segments: Sequence[Segment]) -> list[Hit]:
+def _hits(vocabulary: Vocabulary, segments: Sequence[Segment], terms: Sequence[Term]) -> list[Hit]:
     hits: list[Hit] = []
-    for term in vocabulary.antigens:
+    for term in terms:
         hits += find(term.value, term.patterns, segments, vocabulary.negation_before, vocabulary.negation_after)
     return hits
 
@@ -46,9 +47,12 @@ def classify_antigens(trial: Trial, vocabulary: Vocabulary) -> tuple[Labelled, .
     then the inclusion criteria — and there only with a positivity cue ("CD123 positive"). Mentions
     in a prior-therapy context are ignored: "CD38 CAR-T for B-ALL relapsing after CD19 CAR-T" → CD38.
     """
+    terms = alive(vocabulary.antigens, trial)
+    if not terms:
+        return ()
     for segments in (product_segments(trial), summary_segments(trial), description_segments(trial)):
-        hits = _hits(vocabulary, segments)
+        hits = _hits(vocabulary, segments, terms)
         if hits:
             return group(hits, vocabulary.antigen_order)
-    hits = _positive_only(_hits(vocabulary, inclusion_segments(trial)))
+    hits = _positive_only(_hits(vocabulary, inclusion_segments(trial), terms))
     return group(hits, vocabulary.antigen_order)

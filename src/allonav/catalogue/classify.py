@@ -11,8 +11,9 @@ from allonav.catalogue.diseases import classify_diseases
 from allonav.catalogue.editing import classify_editing
 from allonav.catalogue.modality import classify_modality
 from allonav.catalogue.source import classify_source
+from allonav.catalogue.text import absent
 from allonav.catalogue.vocabulary import Vocabulary
-from allonav.domain.trial import CellTherapyProfile, Trial
+from allonav.domain.trial import CellTherapyProfile, Labelled, Trial
 
 
 def classify(trial: Trial, vocabulary: Vocabulary) -> CellTherapyProfile:
@@ -23,13 +24,26 @@ def classify(trial: Trial, vocabulary: Vocabulary) -> CellTherapyProfile:
     value such as cell source "unknown" carries a record-level evidence with an empty match).
     Example: a trial titled "Universal CD19/BCMA CAR-T (QT-019C) in Refractory Myasthenia Gravis" →
     modality CAR-T, cell source allogeneic-unspecified, editing none-stated, antigens CD19 and BCMA,
-    disease group autoimmune. Never raises on odd text.
+    disease group autoimmune. A record with no cell product under study (a CRS drug given with
+    standard-of-care CAR-T, a registry) is not-cell-therapy with no antigens and cell source "unknown";
+    its diseases are still read. Never raises on odd text.
     """
+    modality = classify_modality(trial, vocabulary)
     antigens = classify_antigens(trial, vocabulary)
+    diseases = classify_diseases(trial, vocabulary, frozenset(a.value for a in antigens))
+    if tuple(m.value for m in modality) == ("not-cell-therapy",):
+        # No cell product under study: the CAR-T a record mentions is the setting, so no target or source.
+        return CellTherapyProfile(
+            modality=modality,
+            cell_source=Labelled("unknown", (absent("a cell product under study (none found)"),)),
+            gene_editing=classify_editing(trial, vocabulary),
+            antigens=(),
+            disease_groups=diseases,
+        )
     return CellTherapyProfile(
-        modality=classify_modality(trial, vocabulary),
+        modality=modality,
         cell_source=classify_source(trial, vocabulary),
         gene_editing=classify_editing(trial, vocabulary),
         antigens=antigens,
-        disease_groups=classify_diseases(trial, vocabulary, frozenset(a.value for a in antigens)),
+        disease_groups=diseases,
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Protocol, TypeVar
 
 from allonav.catalogue.prefilter import may_match, may_match_lowered
 from allonav.domain.trial import Evidence, Labelled, Trial
@@ -33,7 +34,34 @@ class Hit:
     evidence: Evidence
 
 
-@lru_cache(maxsize=8)
+_T = TypeVar("_T")
+_MEMO_SIZE = 8
+
+
+def per_trial(function: Callable[[Trial], _T]) -> Callable[[Trial], _T]:
+    """Remember `function`'s result for the last few Trial objects, by identity.
+
+    A Trial's own hash covers every field (sites included), so an lru_cache keyed on it costs more
+    than the text work it saves; the classifiers ask for the same segments of the same object
+    several times per record.
+    """
+    memo: dict[int, tuple[Trial, _T]] = {}
+
+    @wraps(function)
+    def wrapper(trial: Trial) -> _T:
+        hit = memo.get(id(trial))
+        if hit is not None and hit[0] is trial:
+            return hit[1]
+        value = function(trial)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[id(trial)] = (trial, value)
+        return value
+
+    return wrapper
+
+
+@per_trial
 def record_text(trial: Trial) -> str:
     """Every text field of a trial, joined and lower-cased (the record-level prefilter haystack)."""
     parts: list[str | None] = [trial.title, trial.official_title, trial.brief_summary, trial.detailed_description,
@@ -48,10 +76,12 @@ def _segments(field: str, texts: Iterable[str | None], trial: Trial) -> tuple[Se
     return tuple(Segment(field, text, record) for text in texts if text and text.strip())
 
 
+@per_trial
 def title_segments(trial: Trial) -> tuple[Segment, ...]:
     return _segments("title", [trial.title], trial) + _segments("official_title", [trial.official_title], trial)
 
 
+@per_trial
 def product_segments(trial: Trial) -> tuple[Segment, ...]:
     """Title, interventions (name, description, other names), arms and keywords: where a product is named."""
     interventions = [
@@ -66,22 +96,27 @@ def product_segments(trial: Trial) -> tuple[Segment, ...]:
     )
 
 
+@per_trial
 def summary_segments(trial: Trial) -> tuple[Segment, ...]:
     return _segments("brief_summary", [trial.brief_summary], trial)
 
 
+@per_trial
 def description_segments(trial: Trial) -> tuple[Segment, ...]:
     return _segments("detailed_description", [trial.detailed_description], trial)
 
 
+@per_trial
 def condition_segments(trial: Trial) -> tuple[Segment, ...]:
     return _segments("conditions", trial.conditions, trial)
 
 
+@per_trial
 def eligibility_segments(trial: Trial) -> tuple[Segment, ...]:
     return _segments("eligibility_criteria", [trial.eligibility_criteria], trial)
 
 
+@per_trial
 def inclusion_segments(trial: Trial) -> tuple[Segment, ...]:
     """The inclusion part of the eligibility text (everything before an "Exclusion" heading)."""
     text = trial.eligibility_criteria
@@ -147,24 +182,23 @@ def find(value: str, patterns: Sequence[re.Pattern[str]], segments: Sequence[Seg
                     continue
                 hits.append(Hit(value, evidence(segment, start, end)))
     return hits
-    record = segments[0].record
-    live = [p for p in patterns if may_match_lowered(p, record)] if record else patterns
-    if not live:
-        return hits
-    for segment in segments:
-        masked = _masked_spans(segment.text, tuple(mask)) if mask else ()
-        for pattern in live:
-            if not may_match(pattern, segment.text):
-                continue
-            for match in pattern.finditer(segment.text):
-                if match.end() == match.start():
-                    continue
-                if any(lo < match.end() and match.start() < hi for lo, hi in masked):
-                    continue
-                if negated(segment.text, match.start(), match.end(), before, after):
-                    continue
-                hits.append(Hit(value, evidence(segment, match.start(), match.end())))
-    return hits
+
+
+class _Patterned(Protocol):
+    @property
+    def patterns(self) -> tuple[re.Pattern[str], ...]: ...
+
+
+_P = TypeVar("_P", bound=_Patterned)
+
+
+def alive(items: Sequence[_P], trial: Trial) -> list[_P]:
+    """The vocabulary entries whose patterns may match somewhere in the trial (a cheap literal test).
+
+    Searching only these per tier avoids a find() call per entry per tier; results are unchanged.
+    """
+    record = record_text(trial)
+    return [item for item in items if any(may_match_lowered(p, record) for p in item.patterns)]
 
 
 def absent(searched: str) -> Evidence:

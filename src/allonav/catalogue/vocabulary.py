@@ -40,11 +40,23 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Umbrella:
-    """A broad disease term that counts only when none of `yields_to` was found."""
+    """A broad disease term that counts only when none of `yields_to` was found; it may name several groups."""
 
-    value: str
+    values: tuple[str, ...]
     patterns: Patterns
     yields_to: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AntigenContext:
+    """A lineage-free term ("CD19+ acute leukaemia"): the group of the first rule whose antigens the product targets."""
+
+    patterns: Patterns
+    rules: tuple[tuple[frozenset[str], str], ...]
+    yields_to: frozenset[str]
+    """Not used when one of these groups is named in the same text."""
+    refine: frozenset[str]
+    """Groups a later tier may name explicitly to replace this inferred one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +80,17 @@ class ModalityTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class Background:
+    """When the cell therapy a record names is only the setting: non-product interventions, observational records."""
+
+    product: Patterns
+    neutral: Patterns
+    patterns: Patterns
+    types: frozenset[str]
+    observational: Patterns
+
+
+@dataclass(frozen=True, slots=True)
 class SourceTerm:
     value: str
     strength: str
@@ -82,11 +105,15 @@ class Vocabulary:
     disease_groups: tuple[Term, ...]
     disease_umbrellas: tuple[Umbrella, ...]
     disease_lineages: tuple[Lineage, ...]
+    disease_contexts: tuple[AntigenContext, ...]
     car_patterns: Patterns
     modalities: tuple[ModalityTerm, ...]
+    background: Background
     source_exclude: Patterns
     source_mixed: Patterns
     sources: tuple[SourceTerm, ...]
+    source_refine_blocked: Patterns
+    source_before: Patterns
     editing: tuple[Term, ...]
     editing_generic: Patterns
     negation_before: Patterns
@@ -173,8 +200,38 @@ def _antigens(doc: Mapping[str, Any], name: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+def _values(raw: object, path: str) -> tuple[str, ...]:
+    items = raw if isinstance(raw, list) else [raw]
+    if not items:
+        raise _fail(path, f"must name at least one value from: {', '.join(DISEASE_GROUPS)}")
+    return tuple(_choice(item, DISEASE_GROUPS, path) for item in items)
+
+
+def _contexts(doc: Mapping[str, Any], name: str) -> tuple[AntigenContext, ...]:
+    contexts: list[AntigenContext] = []
+    for index, table in enumerate(_tables(doc, "by_antigen", name)):
+        path = f"{name} by_antigen[{index}]"
+        keys = ("patterns", "rules", "yields_to", "refine")
+        _check_keys(table, keys, keys, path)
+        raw = table["rules"]
+        if not isinstance(raw, list) or not raw or not all(isinstance(rule, Mapping) for rule in raw):
+            raise _fail(f"{path}.rules", "must be a non-empty array of {antigens = [...], value = ...} tables")
+        rules: list[tuple[frozenset[str], str]] = []
+        for number, rule in enumerate(raw):
+            where = f"{path}.rules[{number}]"
+            _check_keys(rule, ("antigens", "value"), ("antigens", "value"), where)
+            antigens = rule["antigens"]
+            if not isinstance(antigens, list) or not all(isinstance(a, str) for a in antigens):
+                raise _fail(f"{where}.antigens", "must be a list of antigen names")
+            rules.append((frozenset(antigens), _choice(rule["value"], DISEASE_GROUPS, f"{where}.value")))
+        contexts.append(AntigenContext(_compile(table["patterns"], f"{path}.patterns"), tuple(rules),
+                                       _groups(table["yields_to"], DISEASE_GROUPS, f"{path}.yields_to"),
+                                       _groups(table["refine"], DISEASE_GROUPS, f"{path}.refine")))
+    return tuple(contexts)
+
+
 def _diseases(doc: Mapping[str, Any], name: str) -> tuple[tuple[Term, ...], tuple[Umbrella, ...], tuple[Lineage, ...]]:
-    _check_keys(doc, ("group", "umbrella", "lineage"), ("group",), name)
+    _check_keys(doc, ("group", "umbrella", "lineage", "by_antigen"), ("group",), name)
     groups: list[Term] = []
     for index, table in enumerate(_tables(doc, "group", name)):
         path = f"{name} group[{index}]"
@@ -187,7 +244,7 @@ def _diseases(doc: Mapping[str, Any], name: str) -> tuple[tuple[Term, ...], tupl
         _check_keys(table, ("value", "patterns", "yields_to"), ("value", "patterns", "yields_to"), path)
         umbrellas.append(
             Umbrella(
-                _choice(table["value"], DISEASE_GROUPS, f"{path}.value"),
+                _values(table["value"], f"{path}.value"),
                 _compile(table["patterns"], f"{path}.patterns"),
                 _groups(table["yields_to"], DISEASE_GROUPS, f"{path}.yields_to"),
             )
@@ -212,8 +269,24 @@ def _diseases(doc: Mapping[str, Any], name: str) -> tuple[tuple[Term, ...], tupl
     return tuple(groups), tuple(umbrellas), tuple(lineages)
 
 
+def _background(doc: Mapping[str, Any], name: str) -> Background:
+    table = _table(doc, "background", name)
+    keys = ("product", "neutral", "patterns", "types", "observational")
+    _check_keys(table, keys, keys, f"{name} [background]")
+    types = table["types"]
+    if not isinstance(types, list) or not all(isinstance(t, str) and t.strip() for t in types):
+        raise _fail(f"{name} [background].types", "must be a list of ClinicalTrials.gov intervention types")
+    return Background(
+        _compile(table["product"], f"{name} [background].product"),
+        _compile(table["neutral"], f"{name} [background].neutral"),
+        _compile(table["patterns"], f"{name} [background].patterns"),
+        frozenset(t.upper() for t in types),
+        _compile(table["observational"], f"{name} [background].observational"),
+    )
+
+
 def _modality(doc: Mapping[str, Any], name: str) -> tuple[Patterns, tuple[ModalityTerm, ...]]:
-    _check_keys(doc, ("car", "modality"), ("car", "modality"), name)
+    _check_keys(doc, ("car", "modality", "background"), ("car", "modality", "background"), name)
     car = _table(doc, "car", name)
     _check_keys(car, ("patterns",), ("patterns",), f"{name} [car]")
     terms: list[ModalityTerm] = []
@@ -233,8 +306,15 @@ def _modality(doc: Mapping[str, Any], name: str) -> tuple[Patterns, tuple[Modali
     return _compile(car["patterns"], f"{name} [car].patterns"), tuple(terms)
 
 
-def _sources(doc: Mapping[str, Any], name: str) -> tuple[Patterns, Patterns, tuple[SourceTerm, ...]]:
-    _check_keys(doc, ("exclude", "mixed", "source"), ("exclude", "mixed", "source"), name)
+def _sources(
+    doc: Mapping[str, Any], name: str
+) -> tuple[Patterns, Patterns, tuple[SourceTerm, ...], Patterns, Patterns]:
+    keys = ("exclude", "mixed", "source", "refine", "context")
+    _check_keys(doc, keys, keys, name)
+    context = _table(doc, "context", name)
+    _check_keys(context, ("before",), ("before",), f"{name} [context]")
+    refine = _table(doc, "refine", name)
+    _check_keys(refine, ("blocked_by",), ("blocked_by",), f"{name} [refine]")
     exclude = _table(doc, "exclude", name)
     mixed = _table(doc, "mixed", name)
     _check_keys(exclude, ("patterns",), ("patterns",), f"{name} [exclude]")
@@ -252,7 +332,9 @@ def _sources(doc: Mapping[str, Any], name: str) -> tuple[Patterns, Patterns, tup
             )
         )
     return (_compile(exclude["patterns"], f"{name} [exclude].patterns"),
-            _compile(mixed["patterns"], f"{name} [mixed].patterns"), tuple(terms))
+            _compile(mixed["patterns"], f"{name} [mixed].patterns"), tuple(terms),
+            _compile(refine["blocked_by"], f"{name} [refine].blocked_by"),
+            _compile(context["before"], f"{name} [context].before"))
 
 
 def _editing(doc: Mapping[str, Any], name: str) -> tuple[tuple[Term, ...], Patterns]:
@@ -299,7 +381,7 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
     docs = {name: _read(directory, name) for name in FILES}
     groups, umbrellas, lineages = _diseases(docs["diseases.toml"], "diseases.toml")
     car, modalities = _modality(docs["modality.toml"], "modality.toml")
-    exclude, mixed, sources = _sources(docs["cell_source.toml"], "cell_source.toml")
+    exclude, mixed, sources, refine_blocked, source_before = _sources(docs["cell_source.toml"], "cell_source.toml")
     editing, editing_generic = _editing(docs["gene_editing.toml"], "gene_editing.toml")
     before, after = _context(docs["context.toml"], "context.toml")
     return Vocabulary(
@@ -307,11 +389,15 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
         disease_groups=groups,
         disease_umbrellas=umbrellas,
         disease_lineages=lineages,
+        disease_contexts=_contexts(docs["diseases.toml"], "diseases.toml"),
         car_patterns=car,
         modalities=modalities,
+        background=_background(docs["modality.toml"], "modality.toml"),
         source_exclude=exclude,
         source_mixed=mixed,
         sources=sources,
+        source_refine_blocked=refine_blocked,
+        source_before=source_before,
         editing=editing,
         editing_generic=editing_generic,
         negation_before=before,
