@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from allonav.catalogue import classify, load_vocabulary
+from allonav.catalogue.vocabulary import Vocabulary
 from allonav.domain.trial import CellTherapyProfile, Trial
 from allonav.ingest.study_json import parse_study
 
@@ -95,6 +96,15 @@ class Report:
     source_classes: dict[str, Score]
 
 
+def canonical_antigen(vocabulary: Vocabulary, name: str) -> str:
+    """A labeller's antigen spelling ("BAFFR", "FRa") mapped to the vocabulary's canonical name when one of
+    that antigen's patterns matches the whole spelling; otherwise kept as written."""
+    for term in vocabulary.antigens:
+        if any(pattern.fullmatch(name) for pattern in term.patterns):
+            return term.value
+    return name
+
+
 def score(labels: Sequence[Mapping[str, Any]], trials: Mapping[tuple[str, str], Trial]) -> Report:
     """Compare the classifier with every label; missing records raise KeyError."""
     vocabulary = load_vocabulary()
@@ -105,6 +115,8 @@ def score(labels: Sequence[Mapping[str, Any]], trials: Mapping[tuple[str, str], 
         profile = classify(trial, vocabulary)
         for name in SET_FIELDS:
             gold, got = set(label[name]), predicted(profile, name)
+            if name == "antigens":
+                gold = {canonical_antigen(vocabulary, value) for value in gold}
             result = fields[name]
             result.tp += len(gold & got)
             result.fp += len(got - gold)
