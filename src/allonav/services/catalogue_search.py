@@ -100,7 +100,7 @@ class CatalogueSearch:
         self.allowed: Mapping[str, Collection[str]] = allowed or {}
         self._index: CatalogueIndex | None = None
         self._lock = threading.Lock()
-        self._phrases: OrderedDict[tuple[int, tuple[str, ...]], BoolArray] = OrderedDict()
+        self._phrases: OrderedDict[tuple[int, tuple[str, ...]], BoolArray] = OrderedDict()  # query → matches
 
     def index(self, session: Session) -> CatalogueIndex:
         version = catalogue_version(session)
@@ -117,24 +117,20 @@ class CatalogueSearch:
             self._phrases.clear()
 
     def _text_mask(self, session: Session, index: CatalogueIndex, phrases: list[list[str]]) -> BoolArray:
-        """Programmes containing every phrase. Each phrase's matches are kept (LRU, per catalogue version):
+        """Programmes containing every phrase, remembered per query (LRU, keyed by catalogue version):
         a common word ("lymphoma") matches a third of the catalogue and costs the database tens of ms."""
-        mask: BoolArray | None = None
-        for phrase in phrases:
-            key = (index.version, tuple(phrase))
-            with self._lock:
-                found = self._phrases.get(key)
-                if found is not None:
-                    self._phrases.move_to_end(key)
-            if found is None:
-                found = index.ids_to_mask(matching_ids(session, [phrase]))
-                with self._lock:
-                    self._phrases[key] = found
-                    while len(self._phrases) > PHRASE_CACHE_SIZE:
-                        self._phrases.popitem(last=False)
-            mask = found if mask is None else mask & found
-        assert mask is not None
-        return mask
+        key = (index.version, tuple(" ".join(phrase) for phrase in phrases))
+        with self._lock:
+            found = self._phrases.get(key)
+            if found is not None:
+                self._phrases.move_to_end(key)
+                return found
+        found = index.ids_to_mask(matching_ids(session, phrases))
+        with self._lock:
+            self._phrases[key] = found
+            while len(self._phrases) > PHRASE_CACHE_SIZE:
+                self._phrases.popitem(last=False)
+        return found
 
     def search(self, session: Session, query: SearchQuery) -> SearchPage:
         """Run a search; raises `SearchRequestError` for bad paging or unknown filter values."""
