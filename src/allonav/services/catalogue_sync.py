@@ -65,7 +65,8 @@ def fill_if_empty(ctx: Context, *, offline: bool, log: Callable[[str], None],
         if reachable:
             log("ClinicalTrials.gov is reachable: syncing the cell-therapy programmes …")
             try:
-                report = sync(ctx, client=client, sleep=sleep, on_page=lambda n, total: log(f"page {n}: {total} records"))
+                report = sync(ctx, client=client, sleep=sleep,
+                              on_page=lambda n, total: log(f"page {n}: {total} records"))
                 return f"catalogue filled from ClinicalTrials.gov: {report.summary['imported']} programmes"
             except SyncFailed as exc:
                 log(f"live sync stopped: {exc}")
