@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import re
-import sys
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from allonav import cli_screen
+from allonav.cli_common import NCT, context, err, fail, out, parse_date, print_json
 from allonav.ingest.files import SourceError, expand_paths
 from allonav.services import catalogue_sync
 from allonav.services.catalogue_import import ImportReport, default_workers, import_paths
 from allonav.services.catalogue_search import SearchQuery, SearchRequestError, trial_detail
-from allonav.services.context import Context, open_context
-from allonav.settings import Settings
-from allonav.store.db import DatabaseURLError
 from allonav.store.trials import get_trial
 
 app = typer.Typer(help="allonav: find off-the-shelf (allogeneic) CAR-T and CAR-NK programmes.", no_args_is_help=True,
@@ -29,29 +23,8 @@ trials_app = typer.Typer(help="The programme catalogue (ClinicalTrials.gov).", n
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(trials_app, name="trials")
 app.add_typer(db_app, name="db")
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-NCT = re.compile(r"^NCT\d{8}$", re.IGNORECASE)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def context() -> Context:
-    try:
-        return open_context(Settings.from_env())
-    except DatabaseURLError as exc:
-        fail(str(exc))
-    except Exception as exc:
-        fail(f"cannot open the database: {exc}")
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
+app.command("screen")(cli_screen.screen)
+app.command("criteria")(cli_screen.criteria)
 
 def print_import_report(report: ImportReport, *, as_json: bool) -> None:
     if as_json:
@@ -88,15 +61,6 @@ def trials_import(
     print_import_report(report, as_json=as_json)
 
 
-def _parse_since(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"--since must be a date like 2026-01-31, got {value!r}")
-
-
 @trials_app.command("sync")
 def trials_sync(
     term: Annotated[str | None, typer.Option(help="Search terms (default: the cell-therapy query)")] = None,
@@ -105,7 +69,7 @@ def trials_sync(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Fetch programmes from the live ClinicalTrials.gov API and upsert them."""
-    since_date = _parse_since(since)
+    since_date = parse_date(since, "--since")
     ctx = context()
     try:
         report = catalogue_sync.sync(ctx, term=term, since=since_date, statuses=tuple(status or ()),

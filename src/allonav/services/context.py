@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from allonav.catalogue.vocabulary import Vocabulary, load_vocabulary
+from allonav.criteria import load_criteria_vocabulary
+from allonav.domain.labs import LabVocabulary, load_labs
 from allonav.domain.trial import CELL_SOURCES, DISEASE_GROUPS, GENE_EDITING, MODALITIES, OverallStatus, Phase
+from allonav.eligibility import JudgeRules, load_rules
 from allonav.services.catalogue_search import CatalogueSearch
+from allonav.services.screening import CriteriaCache
 from allonav.settings import Settings
 from allonav.store.db import make_engine, migrate, session_factory
 
@@ -21,6 +26,19 @@ class Context:
     sessions: sessionmaker[Session]
     vocabulary: Vocabulary
     search: CatalogueSearch
+
+    @cached_property
+    def labs(self) -> LabVocabulary:
+        return load_labs()
+
+    @cached_property
+    def judge_rules(self) -> JudgeRules:
+        return load_rules(labs=self.labs)
+
+    @cached_property
+    def criteria(self) -> CriteriaCache:
+        """Parsed criteria, shared by every request of this process."""
+        return CriteriaCache(load_criteria_vocabulary())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from allonav import __version__
 from allonav.services.context import Context, open_context
 from allonav.settings import Settings
-from allonav.web import api, pages
+from allonav.web import api, api_screen, pages
 
 
 def create_app(settings: Settings | None = None, *, context: Context | None = None) -> FastAPI:
@@ -52,5 +52,6 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
         )
 
     app.include_router(api.router)
+    app.include_router(api_screen.router)
     app.include_router(pages.router)
     return app
