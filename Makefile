@@ -38,7 +38,10 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python bench/import_rate.py
 	$(BIN)/python bench/search_latency.py
-	$(BIN)/python bench/classification.py --markdown
+	$(BIN)/python bench/classification.py --markdown --labels tests/fixtures/classification_holdout2.json
+	$(BIN)/python bench/criteria_coverage.py
+	$(BIN)/python bench/criteria_scores.py
+	$(BIN)/python bench/screening_speed.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
