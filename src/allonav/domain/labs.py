@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +41,18 @@ def _unit_key(unit: str) -> str:
 @dataclass(frozen=True, slots=True)
 class LabVocabulary:
     labs: dict[str, LabDefinition]
+    _by_word: dict[str, LabDefinition] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, LabDefinition] = {}
+        for lab in self.labs.values():
+            for word in (lab.name.lower(), *lab.synonyms):
+                index.setdefault(word, lab)
+        object.__setattr__(self, "_by_word", index)
 
     def find(self, text: str) -> LabDefinition | None:
         """The lab a name or synonym refers to ("absolute neutrophil count" → ANC), case-insensitive."""
-        key = text.strip().lower()
-        for lab in self.labs.values():
-            if key == lab.name.lower() or key in lab.synonyms:
-                return lab
-        return None
+        return self._by_word.get(text.strip().lower())
 
 
 def _require(entry: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:

@@ -17,6 +17,7 @@ from allonav.domain.criterion import CriteriaSet, Criterion
 from allonav.domain.verdict import CriterionVerdict, TrialFit, TrialVerdict
 from allonav.eligibility import JudgeRules, readiness, screen_trial
 from allonav.store.tables import TrialRow
+from allonav.store.trials import catalogue_version
 
 FIT_ORDER = {
     TrialFit.ELIGIBLE: 0,
@@ -37,6 +38,26 @@ class CriteriaCache:
     vocabulary: CriteriaVocabulary
     _items: dict[tuple[str, str], CriteriaSet | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _programmes: tuple[int, list[_Programme]] | None = None
+
+    def programmes(self, session: Session) -> list[_Programme]:
+        """Every cell-therapy programme with its parsed criteria, rebuilt when the catalogue changes."""
+        version = catalogue_version(session)
+        cached = self._programmes
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        rows = session.execute(
+            select(TrialRow.nct_id, TrialRow.title, TrialRow.overall_status, TrialRow.content_hash,
+                   TrialRow.record["eligibility_criteria"].as_string(), TrialRow.profile["modality"])
+        ).all()
+        programmes = [
+            _Programme(nct_id, title, status, self.get(nct_id, digest, text))
+            for nct_id, title, status, digest, text, modality in rows
+            if not (modality and all(item.get("value") == "not-cell-therapy" for item in modality))
+        ]
+        with self._lock:
+            self._programmes = (version, programmes)
+        return programmes
 
     def get(self, nct_id: str, digest: str, text: str | None) -> CriteriaSet | None:
         key = (nct_id, digest)
@@ -47,6 +68,14 @@ class CriteriaCache:
         with self._lock:
             self._items[key] = parsed
         return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class _Programme:
+    nct_id: str
+    title: str | None
+    overall_status: str | None
+    criteria: CriteriaSet | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,19 +106,12 @@ def screen_all(session: Session, cache: CriteriaCache, case: PatientCase, *, as_
                top: int | None = None, include_unavailable: bool = True) -> list[ScreenedTrial]:
     """Screen every cell-therapy programme; best fits first (eligible, possibly eligible with the fewest
     unknowns, criteria not available, ineligible)."""
-    rows = session.execute(
-        select(TrialRow.nct_id, TrialRow.title, TrialRow.overall_status, TrialRow.content_hash,
-               TrialRow.record["eligibility_criteria"].as_string(), TrialRow.profile["modality"])
-    ).all()
     screened: list[ScreenedTrial] = []
-    for nct_id, title, status, digest, text, modality in rows:
-        if modality and all(item.get("value") == "not-cell-therapy" for item in modality):
+    for programme in cache.programmes(session):
+        if programme.criteria is None and not include_unavailable:
             continue
-        criteria = cache.get(nct_id, digest, text)
-        if criteria is None and not include_unavailable:
-            continue
-        verdict = screen_trial(case, criteria, as_of=as_of, rules=rules, nct_id=nct_id)
-        screened.append(ScreenedTrial(nct_id, title, status, verdict))
+        verdict = screen_trial(case, programme.criteria, as_of=as_of, rules=rules, nct_id=programme.nct_id)
+        screened.append(ScreenedTrial(programme.nct_id, programme.title, programme.overall_status, verdict))
     screened.sort(key=lambda s: (FIT_ORDER[s.verdict.fit], len(s.verdict.unknowns), len(s.verdict.blocking),
                                  s.nct_id))
     return screened[:top] if top else screened
