@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from eligibility_cases import (
@@ -22,7 +23,7 @@ from eligibility_cases import (
     tall_cd7,
 )
 
-from allonav.domain.case import PatientCase
+from allonav.domain.case import OtherMalignancy, PatientCase
 from allonav.domain.criterion import Category as C
 from allonav.domain.criterion import Criterion
 from allonav.domain.verdict import VerdictLabel
@@ -418,6 +419,24 @@ ROWS: list[Row] = [
         UNK,
         ("review this criterion with the trial team: Must live within 2 hours of the site",),
     ),
+    # fixes found by the real-criteria acceptance table (tests/eligibility/test_real_criteria.py)
+    ("pt-car-t-never-infused", manufacturing_failure, exc(C.PRIOR_THERAPY, values=("CAR-T",)), NOT, ()),
+    ("pt-anti-cd19-never-infused", manufacturing_failure, exc(C.PRIOR_THERAPY, values=("anti-CD19",)), NOT, ()),
+    ("inf-resolved-hbv-not-active", tall_cd7, exc(C.INFECTION, values=("HBV",), text="Active hepatitis B"), NOT, ()),
+    ("inf-resolved-hbv-dna-detectable", tall_cd7,
+     exc(C.INFECTION, values=("HBV",), text="HBcAb positive with HBV DNA above the limit of detection"), NOT, ()),
+    ("inf-resolved-hbv-history", tall_cd7, exc(C.INFECTION, values=("HBV",), text="History of hepatitis B"), UNK,
+     ("resolved hepatitis B",)),
+    ("gvhd-history-resolved", tall_cd7,
+     exc(C.GVHD, values=("acute", "grade≥2"), text="Previous grade II-IV acute GVHD"), UNK, ("GVHD status",)),
+    ("gvhd-requiring-is-no-allo", lbcl_after_cart,
+     exc(C.GVHD, values=("active", "immunosuppression"), text="Active GVHD requiring immune suppression"), NOT, ()),
+    ("om-history-no-window", lambda: replace(lbcl_after_cart(), other_malignancies=(
+        OtherMalignancy("basal cell carcinoma", active=False, diagnosed_on=date(2015, 1, 1)),)),
+     exc(C.OTHER_MALIGNANCY, text="History of other tumors"), MET, ()),
+    ("om-inactive-no-history-word", lambda: replace(lbcl_after_cart(), other_malignancies=(
+        OtherMalignancy("basal cell carcinoma", active=False, diagnosed_on=date(2015, 1, 1)),)),
+     exc(C.OTHER_MALIGNANCY, text="Other active malignancy"), NOT, ()),
 ]
 
 

@@ -18,6 +18,17 @@ _NUMERIC = {Category.LAB, Category.AGE, Category.PERFORMANCE, Category.LIFE_EXPE
 _OR = re.compile(r"\b(?:or|either|any\s+of|one\s+of)\b", re.IGNORECASE)
 _AND = re.compile(r"\band\b|\bboth\b|\ball\s+of\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;,.]\s|[;]|$")
+_WASHOUT = re.compile(r"wash-?\s*out|must\s+(?:have\s+)?(?:be\s+|been\s+)?(?:stopped|discontinued|completed|ceased)"
+                      r"|(?:stopped|discontinued|completed)\s+at\s+least", re.IGNORECASE)
+# "uncontrolled bacterial, fungal, viral or other infections": kinds of one active-infection criterion
+_KIND_LIST = re.compile(r"(?:bacterial|fungal|viral|parasitic)(?:\s*(?:,|/|\bor\b|\band\b)\s*(?:or\s+)?(?:bacterial|"
+                        r"fungal|viral|parasitic|other))+\s+infections?", re.IGNORECASE)
+_SPECIMEN = re.compile(r"cerebrospinal\s+fluid|csf", re.IGNORECASE)
+# "relapse after allo-HSCT": one condition in time, not two alternatives
+_RELATION = re.compile(r"\b(?:after|following|post|despite)\b", re.IGNORECASE)
+# "CNS involvement with MM", "infiltration by lymphoma": the disease qualifies another finding
+_QUALIFIER = re.compile(r"\b(?:with|by|of|on|for|from|due\s+to|secondary\s+to)\s+(?:[\w-]+\s*/?\s*){0,3}$",
+                        re.IGNORECASE)
 
 
 def find_all(text: str, kind: CriterionKind, vocab: CriteriaVocabulary) -> list[Finding]:
@@ -47,12 +58,33 @@ def find_all(text: str, kind: CriterionKind, vocab: CriteriaVocabulary) -> list[
     if not found:
         found += _consent(text, vocab, claims)
     for finding in found:
-        if finding.category not in _NUMERIC and finding.category is not Category.ANTIGEN and not finding.negated:
+        # a line count is never negated by the wording around it ("no remission after ≥ 2 lines" is refractory)
+        if (finding.category not in _NUMERIC and finding.category is not Category.ANTIGEN and not finding.negated
+                and finding.measurement != "prior_lines"):
             start, end = finding.triggers[0] if finding.triggers else (finding.start, finding.end)
             finding.negated = is_negated(text, start, end, vocab)
     if any(f.category is Category.INFECTION and f.values != ("active_uncontrolled",) for f in found):
         found = [f for f in found if not (f.category is Category.INFECTION and f.values == ("active_uncontrolled",)
                                           and text[f.start : f.end].lower() in {"infection", "infections"})]
+    if any(f.category is Category.INFECTION and f.values == ("active_uncontrolled",) for f in found):
+        kinds = [m.span() for m in _KIND_LIST.finditer(text)]
+        found = [f for f in found if not (f.category is Category.INFECTION and f.values == ("fungal",)
+                                          and any(a <= f.start < b for a, b in kinds))]
+    if any(f.category is Category.ANTIGEN for f in found):
+        # "CD7 positive in bone marrow or cerebrospinal fluid": the fluid is where the cells were tested
+        found = [f for f in found if not (f.category is Category.CNS and _SPECIMEN.fullmatch(
+            text[slice(*(f.triggers[0] if f.triggers else (f.start, f.end)))].strip()))]
+    if kind is CriterionKind.INCLUSION and _WASHOUT.search(text):  # "washout of 2 weeks": no therapy within it
+        for finding in found:
+            if finding.category is Category.PRIOR_THERAPY and finding.window_days is not None:
+                finding.negated = True
+    exclusion = kind is CriterionKind.EXCLUSION and any(f.category is not Category.DIAGNOSIS for f in found)
+    if exclusion or any(f.category is Category.ANTIGEN for f in found):
+        # "CNS involvement with MM" (exclusion), "CD19 on ≥ 70% of leukaemic blasts / lymphoma cells": the disease
+        # words say where, they are no separate condition (inclusions keep a named group: "BCMA on myeloma cells")
+        found = [f for f in found if not (f.category is Category.DIAGNOSIS and f.measurement is None
+                                          and (exclusion or set(f.values) <= {"other"})
+                                          and _QUALIFIER.search(text[max(0, f.start - 25) : f.start]))]
     return _merge(sorted(found, key=lambda f: (f.start, f.end)))
 
 
@@ -70,6 +102,7 @@ def _merge(found: list[Finding]) -> list[Finding]:
             continue
         target = next((m for m in merged if m.category is finding.category and m.negated == finding.negated
                        and m.threshold is None and m.measurement == finding.measurement
+                       and m.window_days == finding.window_days
                        and (m.method is None or finding.method is None or m.method == finding.method)), None)
         if target is None:
             merged.append(finding)
@@ -123,10 +156,14 @@ def _main_category(found: list[Finding]) -> Category:
 
 def _group(text: str, kind: CriterionKind, found: list[Finding]) -> str:
     between = " ".join(text[a.end : b.start] for a, b in pairwise(found))
+    between = re.sub(r"(?i)\band\s*/\s*or\b", " or ", between)  # "A and/or B": either suffices
     if kind is CriterionKind.EXCLUSION:
+        if _RELATION.search(between) and not _OR.search(between):
+            return "all"
         labs_only = all(f.category is Category.LAB for f in found)
         return "all" if labs_only and _AND.search(between) and not _OR.search(between) else "any"
-    return "any" if _OR.search(between) and not _AND.search(between) else "all"
+    listed_or = "," in between and re.match(r"[^;.]*?,?\s+or\s+", text[found[-1].end :]) is not None
+    return "any" if (_OR.search(between) or listed_or) and not _AND.search(between) else "all"
 
 
 def _child_range(text: str, finding: Finding, found: list[Finding]) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from allonav.criteria.finding import Claims, Finding, add_value
 from allonav.criteria.numbers import find_quantities, window_days
@@ -31,18 +32,28 @@ _PRIOR_CUE = re.compile(r"\b(?:prior|previous|previously|received|receiving|rece
                         r"concurrent|concomitant|current|allowed|permitted|washout|discontinu|eligible|candidate|"
                         r"plan|scheduled|naive|naïve|dependen|long-term|chronic|systemic|participat|enrol)",
                         re.I)
+_ANCHOR = re.compile(
+    r"\b(?:before|prior\s+to|preceding|ahead\s+of)\s+(?:the\s+)?(?:(?:start|time|day|date)\s+of\s+)?"
+    r"(?:(?:first|planned|scheduled|study|initial)\s+)?(?:(?:infusion|administration|dosing)\s+of\s+(?:the\s+)?"
+    r"(?:study\s+)?[\w.®+-]+(?:\s+(?:t[- ])?cells?)?|(?:[\w.®+/-]+\s+){0,3}?(?:cells?\s+)?(?:infusion|"
+    r"administration|dosing|apheresis|leukapheresis|lymphodepl\w*)\b)", re.I)
+_NEW_CLAUSE = re.compile(r";|,?\s+or\s+(?=(?:have|has|had|were|was|is|are|received|previously|a\s+previous|"
+                         r"history)\b)", re.I)
 _NO_PRIOR = re.compile(r"allerg|hypersensitiv|contraindicat|intoleran|anaphyla", re.I)
 _ANTI = re.compile(r"(?:\banti-?\s*|\b)$", re.I)
 _DIRECTED = re.compile(r"[\s-]*(?:directed|targeted|targeting|specific|car\b|car-?t|car-?nk|bispecific|antibod|"
                        r"monoclonal|adc|cellular|cell\s+therap|therap|redirected|\+?\s*car)", re.I)
+_AIMED_AT = re.compile(r"\b(?:directed|targeted|targeting|aimed)\s+(?:at|against|to)?\s*[^;.]{0,80}?\(?\s*$", re.I)
 _EXPRESSION = re.compile(r"^[\s(]*(?:\+|pos\b|positiv|express|expression|\(\+\)|-\s*positiv|bright|dim|"
-                         r"negativ|-\s*neg|\(-\)|-(?=\s|$|[,;)])|loss|is\s+(?:positive|negative|expressed))", re.I)
+                         r"negativ|-\s*neg|\(-\)|-(?=\s|$|[,;)])|loss|(?:is|are|was|were|be|being)\s+(?:positive|negative|expressed))",
+                         re.I)
 _EXPR_BEFORE = re.compile(r"(?:express\w*|positiv\w*|negativ\w*|loss\s+of|lack\w*\s+of|stain\w*\s+for)\s+"
                           r"(?:\w+\s+){0,2}$", re.I)
 _ANTI_CUE = re.compile(r"anti|direct|target|specific|car|bispecific|antibod|monoclonal|adc|cellular|therap", re.I)
 _EXPRESSION_CUE = re.compile(r"\+|pos|express|negativ|-\s*neg|\(-\)|\w-(?:\s|$|[,;)])|loss|lack|absen|dim|bright|stain",
                              re.I)
 _NEG_ANTIGEN = re.compile(r"negativ|-\s*neg|\(-\)|^\s*-(?=\s|$|[,;)])|loss|lack|absen", re.I)
+_LISTED = re.compile(r"^\s*(?:,|/|\band/or\b|\bor\b|\band\b|&)\s*$", re.I)
 _FLOW = re.compile(r"flow|cytometr|\bfcm\b|\bfacs\b", re.I)
 _IHC = re.compile(r"immunohisto|\bihc\b|immunostain", re.I)
 _DIAG_TRIGGER = re.compile(r"\bdiagnos|who\s+(?:20\d\d\s+)?classification|confirmed\s+(?:diagnosis|as)", re.I)
@@ -62,11 +73,12 @@ def detect_by_concepts(text: str, category: Category, vocab: CriteriaVocabulary,
         return findings
     for concept in vocab.concepts_of(category):
         for match in concept.pattern.finditer(text):
-            if match.end() <= match.start() or not claims.free(match.start(), match.end()):
+            # a pattern may name the part it stands for: "hepatitis B or (?P<hit>C)" claims only the "C"
+            start, end = match.span("hit") if "hit" in match.groupdict() and match.group("hit") else match.span()
+            if end <= start or not claims.free(start, end):
                 continue
-            claims.claim(match.start(), match.end())
-            findings.append(Finding(category, match.start(), match.end(), values=add_value((), concept.value),
-                                    triggers=[(match.start(), match.end())]))
+            claims.claim(start, end)
+            findings.append(Finding(category, start, end, values=add_value((), concept.value), triggers=[(start, end)]))
     return findings
 
 
@@ -105,11 +117,21 @@ def detect_prior_therapy(text: str, vocab: CriteriaVocabulary, claims: Claims) -
     """Prior or excluded therapies with windows: "Prior CAR-T therapy within 3 months" → (CAR-T,), 91 days."""
     if _NO_PRIOR.search(text) or not _PRIOR_CUE.search(text):
         return []
+    for anchor in _ANCHOR.finditer(text):  # "within 2 weeks prior to CAR-T infusion": the study's own step
+        if claims.free(anchor.start(), anchor.end()):
+            claims.claim(anchor.start(), anchor.end())
     findings = _anti_antigen(text, vocab, claims)
     findings += detect_by_concepts(text, Category.PRIOR_THERAPY, vocab, claims)
-    days = window_days(text)
+    clauses = [(0, len(text))]
+    cuts = [m for m in _NEW_CLAUSE.finditer(text)]
+    if cuts:
+        bounds = [0, *(m.start() for m in cuts), len(text)]
+        clauses = list(pairwise(bounds))
+    own = {span: window_days(text[span[0] : span[1]]) for span in clauses}
     for finding in findings:
-        finding.window_days = days
+        span = next(c for c in clauses if c[0] <= finding.start < c[1] or c == clauses[-1])
+        # each clause keeps its own window: "ASCT within 12 weeks or have received allo-HSCT (no time limit)"
+        finding.window_days = own[span] if len(clauses) > 1 else window_days(text)
     return findings
 
 
@@ -124,6 +146,13 @@ def _anti_antigen(text: str, vocab: CriteriaVocabulary, claims: Claims) -> list[
             before = text[max(0, match.start() - 6) : match.start()]
             anti = re.search(r"(?i)anti-?\s*$", before)
             directed = _DIRECTED.match(text, match.end())
+            # "therapy directed at G protein-coupled receptor … (GPRC5D)"
+            if not anti and not directed and _AIMED_AT.search(text[max(0, match.start() - 100) : match.start()]):
+                end = match.end() + (1 if text[match.end() : match.end() + 1] == ")" else 0)
+                claims.claim(match.start(), end)
+                findings.append(Finding(Category.PRIOR_THERAPY, match.start(), end, values=(f"anti-{name}",),
+                                        triggers=[(match.start(), match.end())]))
+                continue
             if not anti and not directed:
                 continue
             end = directed.end() if directed else match.end()
@@ -135,35 +164,54 @@ def _anti_antigen(text: str, vocab: CriteriaVocabulary, claims: Claims) -> list[
 
 
 def detect_antigen(text: str, vocab: CriteriaVocabulary, claims: Claims) -> list[Finding]:
-    """Antigen expression: "CD7 positive expression ≥ 70% by flow cytometry" → (CD7,), flow, GE 70 %."""
+    """Antigen expression: "CD7 positive expression ≥ 70% by flow cytometry" → (CD7,), flow, GE 70 %.
+
+    Antigens listed together share the cue after the last one: "CD19 and/or CD22 positive" → (CD19,), (CD22,).
+    A method is kept only when one is required: "by flow cytometry or IHC" accepts either → method None.
+    """
     findings: list[Finding] = []
     if not _EXPRESSION_CUE.search(text):
         return findings
-    for name, pattern in vocab.antigens:
-        for match in pattern.finditer(text):
-            if match.end() <= match.start() or not claims.free(match.start(), match.end()):
-                continue
-            after = text[match.end() : match.end() + 25]
-            before = text[max(0, match.start() - 40) : match.start()]
-            cue = _EXPRESSION.match(after)
-            cue_before = _EXPR_BEFORE.search(before)
-            if not cue and not cue_before:
-                continue
-            negated = bool(_NEG_ANTIGEN.search(cue.group(0) if cue else cue_before.group(0) if cue_before else ""))
-            end = match.end() + (cue.end() if cue else 0)
-            claims.claim(match.start(), end)
-            clause = _clause(text, match.start(), end)
-            method = "flow" if _FLOW.search(clause) else "IHC" if _IHC.search(clause) else None
-            threshold = None
-            for quantity in find_quantities(text[end : end + 60]):
-                if quantity.unit == "%" and quantity.comparator is not Comparator.BETWEEN:
-                    comparator = Comparator.GE if quantity.comparator is Comparator.EQ else quantity.comparator
-                    threshold = Threshold(comparator, quantity.value, None, "%")
-                    end += quantity.end
-                    claims.claim(end - quantity.end + quantity.start, end)
-                    break
-            findings.append(Finding(Category.ANTIGEN, match.start(), end, values=(name,), method=method,
-                                    threshold=threshold, negated=negated, triggers=[]))
+    mentions = sorted(
+        {(m.start(), m.end(), name) for name, pattern in vocab.antigens for m in pattern.finditer(text)
+         if m.end() > m.start() and claims.free(m.start(), m.end())}
+    )
+    mentions = [m for i, m in enumerate(mentions) if not any(o[0] <= m[0] < o[1] and o != m for o in mentions[:i])]
+    cues: dict[int, tuple[re.Match[str] | None, re.Match[str] | None]] = {}
+    for index in range(len(mentions) - 1, -1, -1):
+        start, end, _ = mentions[index]
+        cue = _EXPRESSION.match(text[end : end + 25])
+        cue_before = _EXPR_BEFORE.search(text[max(0, start - 40) : start])
+        listed = index + 1 in cues and _LISTED.match(text[end : mentions[index + 1][0]]) is not None
+        if not cue and not cue_before and listed:
+            inherited = cues[index + 1]
+            cues[index] = (None, inherited[0] or inherited[1])
+            continue
+        cues[index] = (cue, cue_before)
+    for index, (start, end_name, name) in enumerate(mentions):
+        cue, cue_before = cues[index]
+        if not cue and not cue_before:
+            continue
+        if not claims.free(start, end_name):
+            continue
+        negated = bool(_NEG_ANTIGEN.search(cue.group(0) if cue else cue_before.group(0) if cue_before else ""))
+        end = end_name + (cue.end() if cue else 0)
+        claims.claim(start, end)
+        clause = _clause(text, start, end)
+        flow, ihc = _FLOW.search(clause), _IHC.search(clause)
+        method = "flow" if flow and not ihc else "IHC" if ihc and not flow else None
+        threshold = None
+        following = [m[0] for m in mentions[index + 1 :] if m[0] >= end]
+        stop = min([end + 90, *following, *(i for i in (text.find(";", end), text.find(". ", end)) if i >= 0)])
+        for quantity in find_quantities(text[end:stop]):
+            if quantity.unit == "%" and quantity.comparator is not Comparator.BETWEEN:
+                comparator = Comparator.GE if quantity.comparator is Comparator.EQ else quantity.comparator
+                threshold = Threshold(comparator, quantity.value, None, "%")
+                end += quantity.end
+                claims.claim(end - quantity.end + quantity.start, end)
+                break
+        findings.append(Finding(Category.ANTIGEN, start, end, values=(name,), method=method,
+                                threshold=threshold, negated=negated, triggers=[]))
     return findings
 
 
@@ -182,7 +230,8 @@ def detect_diagnosis(text: str, vocab: CriteriaVocabulary, claims: Claims, kind:
             if match.end() <= match.start() or not claims.free(match.start(), match.end()):
                 continue
             claims.claim(match.start(), match.end())
-            values = add_value(values, group)
+            for member in group.split("+"):  # a family: "T-cell malignancies" → every T-cell group
+                values = add_value(values, member)
             start, end = min(start, match.start()), max(end, match.end())
     confirmed = detect_by_concepts(text, Category.DIAGNOSIS, vocab, claims)
     triggered = bool(confirmed) or bool(_DIAG_TRIGGER.search(text))

@@ -74,7 +74,8 @@ def _threshold_after(text: str, end: int, limit: int, quantities: list[Quantity]
         if quantity.start < end or quantity.start >= limit:
             continue
         gap = text[end : quantity.start]
-        if len(gap) > 45 or _GAP_OK.search(gap):
+        too_far = len(gap) > 45 and (len(gap) > 70 or re.search(r"\d", gap) is not None)
+        if too_far or _GAP_OK.search(gap):
             return None
         return quantity, quantity.end
     words = _ULN_WORDS.match(text, end, limit)
@@ -216,7 +217,7 @@ def _perf_threshold(quantity: Quantity, is_kps: bool, kind: CriterionKind) -> Th
     return Threshold(comparator, value)
 
 
-_LIFE = re.compile(r"life\s+expectancy|(?:expected|estimated|anticipated|predicted)\s+(?:survival|life|lifetime)"
+_LIFE = re.compile(r"life[\s-]+expectancy|(?:expected|estimated|anticipated|predicted)\s+(?:survival|life|lifetime)"
                    r"|survival\s+(?:time|period)|expected\s+to\s+(?:live|survive)|life\s+span|\bsurvival\b",
                    re.IGNORECASE)
 

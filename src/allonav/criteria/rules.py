@@ -172,8 +172,10 @@ def _named(doc: dict[str, Any], section: str, key: str, name: str) -> list[tuple
 
 
 def _check_group(group: str) -> bool:
-    if group not in DISEASE_GROUPS:
-        raise CriteriaRulesError(f"diseases.toml: group {group!r} is not one of {list(DISEASE_GROUPS)}")
+    """A disease group, or a family of groups joined by "+" ("T-ALL+T-LBL+PTCL+other-T-cell")."""
+    for member in group.split("+"):
+        if member not in DISEASE_GROUPS:
+            raise CriteriaRulesError(f"diseases.toml: group {member!r} is not one of {list(DISEASE_GROUPS)}")
     return True
 
 

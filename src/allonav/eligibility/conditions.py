@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from allonav.domain.case import InfectionStatus, OtherMalignancy, PatientCase
@@ -13,7 +14,19 @@ VIRUSES = ("HBV", "HCV", "HIV")
 OTHER_INFECTIONS = ("CMV", "EBV", "syphilis", "tuberculosis", "fungal", "COVID-19")
 
 
-def _infection_item(case: PatientCase, value: str, rules: JudgeRules) -> Finding:
+_ACTIVE_ONLY = re.compile(r"\b(?:active|replicat\w*|viral\s+load)\b|\b(?:dna|rna)\b[^;.]{0,60}?"
+                          r"(?:above|detectable|positiv|>|≥|higher|exceed)", re.IGNORECASE)
+_PAST_TOO = re.compile(r"\bhistory\b|\bcarriers?\b|\bresolved\b|\bprevious|\bcore\s+antibod\w*\s*(?:\w+\s*)?"
+                       r"(?:positiv|\+)(?![^;.]{0,40}(?:dna|rna))|\bever\b", re.IGNORECASE)
+
+
+def _active_only(text: str) -> bool:
+    """True when the criterion is about current infection only: "active hepatitis B", "HBcAb positive with HBV
+    DNA above the limit of detection"; False for "history of hepatitis B", "including carriers"."""
+    return bool(_ACTIVE_ONLY.search(text)) and not _PAST_TOO.search(text)
+
+
+def _infection_item(case: PatientCase, value: str, rules: JudgeRules, active_only: bool = False) -> Finding:
     infections = case.infections
     if value in VIRUSES:
         status = {"HBV": infections.hbv, "HCV": infections.hcv, "HIV": infections.hiv}[value]
@@ -24,6 +37,8 @@ def _infection_item(case: PatientCase, value: str, rules: JudgeRules) -> Finding
             return found(True, f"{value} positive", fact)
         if status is InfectionStatus.NEGATIVE:
             return found(False, f"{value} negative", fact)
+        if status is InfectionStatus.RESOLVED and active_only and value in ("HBV", "HCV"):
+            return found(False, f"{value} resolved: not an active infection", fact)
         question = rules.allowance.get(value, f"ask the trial team whether {status.value} {value} is allowed")
         return unknown(f"{value} {status.value}: allowance depends on the protocol", question, evidence=[fact])
     if value == "active_uncontrolled":
@@ -45,16 +60,22 @@ def check_infection(case: PatientCase, criterion: Criterion, as_of: date, rules:
     """
     if not criterion.values:
         return review(criterion.text, rules.words("unparsed"))
-    return any_of(_infection_item(case, v, rules) for v in criterion.values)
+    active_only = _active_only(criterion.text)
+    return any_of(_infection_item(case, v, rules, active_only) for v in criterion.values)
 
 
-def _malignancy_item(item: OtherMalignancy, window: int | None, as_of: date) -> Finding:
+_EVER = re.compile(r"\b(?:history|previous(?:ly)?|prior|ever|had)\b", re.IGNORECASE)
+
+
+def _malignancy_item(item: OtherMalignancy, window: int | None, as_of: date, ever: bool = False) -> Finding:
     fact = evidence(f"other_malignancies[{item.name}]", dated(
         item.name + {True: " (active)", False: " (not active)", None: ""}[item.active], item.diagnosed_on
     ), item.source)  # fmt: skip
     if item.active is True:
         return found(True, f"{item.name} is active", fact)
     if window is None:
+        if ever:  # "history of other tumours", no time limit: a past cancer counts, active or not
+            return found(True, f"history of {item.name}", fact)
         if item.active is False:
             return found(False, f"{item.name} is not active", fact)
         return unknown(f"{item.name}: activity not recorded", f"is the {item.name} still active?", evidence=[fact])
@@ -78,7 +99,8 @@ def check_other_malignancy(case: PatientCase, criterion: Criterion, as_of: date,
         return unknown("other cancers not asked", rules.words("other_malignancy"))
     if not case.other_malignancies:
         return found(False, "no other cancer recorded", evidence("other_malignancies", "none"))
-    return any_of(_malignancy_item(m, criterion.window_days, as_of) for m in case.other_malignancies)
+    ever = bool(_EVER.search(criterion.text))
+    return any_of(_malignancy_item(m, criterion.window_days, as_of, ever) for m in case.other_malignancies)
 
 
 def _organ_item(case: PatientCase, value: str, rules: JudgeRules) -> Finding:

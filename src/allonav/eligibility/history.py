@@ -8,10 +8,11 @@ read as absent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from allonav.domain.case import GvhdStatus, PatientCase, Regimen
+from allonav.domain.case import CarTFailure, GvhdStatus, PatientCase, PriorCarT, Regimen
 from allonav.domain.criterion import Criterion
 from allonav.domain.verdict import CaseEvidence
 from allonav.eligibility.finding import Finding, any_of, dated, evidence, found, review, unknown
@@ -32,6 +33,12 @@ def history_recorded(case: PatientCase) -> bool:
     """True when a treatment history was taken. Example: one regimen listed → True; nothing and
     prior_lines None → False (an empty list then means "not asked", not "none")."""
     return bool(case.regimens or case.prior_car_t or case.transplants) or case.prior_lines == 0
+
+
+def _infused(car: PriorCarT) -> bool:
+    """False for a CAR-T product that was never given (manufacturing failure, no infusion date): the
+    patient has not received CAR-T. Example: axi-cel whose manufacturing failed → not a prior CAR-T."""
+    return not (car.failure is CarTFailure.MANUFACTURING_FAILURE and car.infused_on is None)
 
 
 def _regimen_record(regimen: Regimen, as_of: date) -> _Record:
@@ -57,6 +64,7 @@ def _records(case: PatientCase, value: str, as_of: date, rules: JudgeRules) -> l
         return [
             _Record(evidence("prior_car_t", dated(c.product or "CAR-T", c.infused_on), c.source), c.infused_on)
             for c in case.prior_car_t
+            if _infused(c)
         ]
     if key in ("allogeneic hsct", "autologous hsct", "hsct"):
         wanted = {"allogeneic hsct": (True,), "autologous hsct": (False,), "hsct": (True, False)}[key]
@@ -76,7 +84,7 @@ def _records(case: PatientCase, value: str, as_of: date, rules: JudgeRules) -> l
         found_records += [
             _Record(evidence("prior_car_t", dated(c.product or "CAR-T", c.infused_on), c.source), c.infused_on)
             for c in case.prior_car_t
-            if target in (t.lower() for t in c.targets)
+            if target in (t.lower() for t in c.targets) and _infused(c)
         ]
         return found_records
     therapy = rules.therapies.get(value) or next((t for t in rules.therapies.values() if t.name.lower() == key), None)
@@ -151,10 +159,14 @@ _GVHD = {
 }
 
 
-def _gvhd_item(case: PatientCase, value: str, window: int | None, as_of: date, rules: JudgeRules) -> Finding:
+_HISTORY = re.compile(r"\b(?:history|previous(?:ly)?|prior|ever|had|past)\b", re.IGNORECASE)
+
+
+def _gvhd_item(case: PatientCase, value: str, window: int | None, as_of: date, rules: JudgeRules,
+               *, alone: bool = True, history: bool = False) -> Finding:
     allo = [t for t in case.transplants if t.allogeneic]
     if not allo:
-        if value == "immunosuppression":  # current, or within the criterion's window
+        if value == "immunosuppression" and alone:  # current, or within the criterion's window
             return _therapy_item(case, "immunosuppression", window or 0, as_of, rules)
         if not history_recorded(case):
             return unknown("transplant history not recorded", rules.words("history"))
@@ -175,6 +187,10 @@ def _gvhd_item(case: PatientCase, value: str, window: int | None, as_of: date, r
             )
             continue
         fact = evidence("transplants.gvhd", f"{when}: GVHD {t.gvhd.value}", t.source)
+        if history and t.gvhd is GvhdStatus.RESOLVED:  # past GVHD counts; its type and grade are not recorded
+            items.append(unknown("past GVHD resolved; type and grade not recorded", rules.words("gvhd"),
+                                 evidence=[fact]))
+            continue
         holds = t.gvhd in _GVHD[value]
         if holds and value == "grade≥2":
             items.append(unknown("active GVHD, grade not recorded", rules.words("gvhd"), evidence=[fact]))
@@ -192,4 +208,7 @@ def check_gvhd(case: PatientCase, criterion: Criterion, as_of: date, rules: Judg
     values = list(criterion.values) or ["active"]
     if any(v not in _GVHD and v != "immunosuppression" for v in values):
         return review(criterion.text, rules.words("unparsed"))
-    return any_of(_gvhd_item(case, v, criterion.window_days, as_of, rules) for v in values)
+    alone = values == ["immunosuppression"]  # "GVHD requiring immunosuppression": no allo-HSCT, no GVHD
+    history = bool(_HISTORY.search(criterion.text))
+    return any_of(_gvhd_item(case, v, criterion.window_days, as_of, rules, alone=alone, history=history)
+                  for v in values)

@@ -64,6 +64,13 @@ def _negate(finding: Finding) -> Finding:
     return Finding(not finding.holds, finding.evidence, f"not ({finding.explanation})", finding.to_collect)
 
 
+def _has_own_check(criterion: Criterion) -> bool:
+    """A parent that states a typed condition of its own besides its children (not a mere heading)."""
+    if criterion.category in (Category.UNPARSED, Category.CONSENT, Category.ORGAN_DISEASE):
+        return False
+    return bool(criterion.values or criterion.measurement or criterion.threshold)
+
+
 def assess(case: PatientCase, criterion: Criterion, as_of: date, rules: JudgeRules) -> Finding:
     """Whether the criterion's statement holds (negation and groups applied), before it becomes a verdict.
 
@@ -82,6 +89,10 @@ def assess(case: PatientCase, criterion: Criterion, as_of: date, rules: JudgeRul
             for c, p in zip(criterion.children, parts, strict=True)
         ]
         finding = any_of(labelled) if criterion.group == "any" else all_of(labelled)
+        if _has_own_check(criterion):
+            # "CD7 positive …, and one of the following:" — the parent's own condition holds as well as its group
+            own = CHECKS.get(criterion.category, _unparsed)(case, criterion, as_of, rules)
+            finding = all_of([own, finding])
     else:
         finding = CHECKS.get(criterion.category, _unparsed)(case, criterion, as_of, rules)
     return _negate(finding) if criterion.negated else finding
