@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from allonav import cli_screen
-from allonav.cli_common import NCT, context, err, fail, out, parse_date, print_json
+from allonav.cli_common import context, err, fail, out, parse_date, print_json, require_nct
 from allonav.ingest.files import SourceError, expand_paths
 from allonav.services import catalogue_sync
 from allonav.services.catalogue_import import ImportReport, default_workers, import_paths
@@ -135,8 +135,7 @@ def trials_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show one programme with its classification and the evidence for it."""
-    if not NCT.match(nct_id.strip()):
-        fail(f"not an NCT ID: {nct_id!r} (expected NCT followed by 8 digits)")
+    nct_id = require_nct(nct_id)
     ctx = context()
     with ctx.sessions() as session:
         stored = get_trial(session, nct_id)

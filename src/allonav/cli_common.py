@@ -25,6 +25,13 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def require_nct(value: str) -> str:
+    """The NCT ID, upper-cased, or a clear error and exit 2."""
+    if not NCT.match(value.strip()):
+        fail(f"not an NCT ID: {value!r} (expected NCT followed by 8 digits)")
+    return value.strip().upper()
+
+
 def context() -> Context:
     try:
         return open_context(Settings.from_env())

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from allonav.cli_common import NCT, context, err, fail, out, parse_date, print_json
+from allonav.cli_common import context, err, fail, out, parse_date, print_json, require_nct
 from allonav.domain.verdict import CriterionVerdict
 from allonav.services.case_input import CaseInputError, case_from_file
 from allonav.services.screening import (
@@ -51,8 +51,8 @@ def screen(
     """Screen a case criterion by criterion: met / not met / unknown, with evidence and what to collect."""
     if (trial is None) == (not all_trials):
         fail("give either --trial NCT_ID or --all")
-    if trial is not None and not NCT.match(trial.strip()):
-        fail(f"not an NCT ID: {trial!r} (expected NCT followed by 8 digits)")
+    if trial is not None:
+        trial = require_nct(trial)
     if top < 1:
         fail("--top must be at least 1")
     day = parse_date(as_of, "--as-of") or date.today()
@@ -102,8 +102,7 @@ def criteria(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show a programme's eligibility criteria parsed into checkable criteria."""
-    if not NCT.match(nct_id.strip()):
-        fail(f"not an NCT ID: {nct_id!r} (expected NCT followed by 8 digits)")
+    nct_id = require_nct(nct_id)
     ctx = context()
     with ctx.sessions() as session:
         try:
