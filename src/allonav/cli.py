@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from allonav import cli_extract, cli_screen
+from allonav import cli_extract, cli_judge, cli_screen
 from allonav.cli_common import context, err, fail, out, parse_date, print_json, require_nct
 from allonav.ingest.files import SourceError, expand_paths
 from allonav.services import catalogue_sync
@@ -26,6 +26,7 @@ app.add_typer(db_app, name="db")
 app.command("screen")(cli_screen.screen)
 app.command("criteria")(cli_screen.criteria)
 app.command("extract")(cli_extract.extract_command)
+app.command("judge")(cli_judge.judge_command)
 
 def print_import_report(report: ImportReport, *, as_json: bool) -> None:
     if as_json:
