@@ -13,14 +13,12 @@ from allonav.cli_common import context, err, fail, out, parse_date, print_json, 
 from allonav.domain.verdict import CriterionVerdict
 from allonav.services.case_input import CaseInputError, case_from_file
 from allonav.services.screening import (
+    DISCLAIMER,
     TrialNotFound,
     criteria_of,
     criteria_to_dict,
-    readiness_to_dict,
-    readiness_verdicts,
-    screen_all,
-    screen_one,
-    screened_to_dict,
+    report_to_dict,
+    screen_case,
 )
 
 #: How a verdict reads to a family: an exclusion that is "met" excludes; one that is "not met" is clear.
@@ -63,25 +61,21 @@ def screen(
         fail(str(exc))
     with ctx.sessions() as session:
         try:
-            results = ([screen_one(session, ctx.criteria, case, trial, as_of=day, rules=ctx.judge_rules)]
-                       if trial else screen_all(session, ctx.criteria, case, as_of=day, rules=ctx.judge_rules, top=top))
+            report = screen_case(session, ctx.criteria, case, as_of=day, rules=ctx.judge_rules, nct_id=trial, top=top)
         except TrialNotFound as exc:
             fail(str(exc), code=1)
-    ready = readiness_verdicts(case, as_of=day, rules=ctx.judge_rules)
     if as_json:
-        print_json({"case_id": case.case_id, "as_of": day.isoformat(), "readiness": readiness_to_dict(ready),
-                    "trials": [screened_to_dict(item) for item in results]})
+        print_json(report_to_dict(report))
         return
-    out.print(f"[bold]Case {case.case_id}[/] screened on {day.isoformat()} — allonav informs; it does not decide "
-              "eligibility. Confirm every point with the trial team.")
+    out.print(f"[bold]Case {case.case_id}[/] screened on {day.isoformat()} — {DISCLAIMER}")
     table = Table(title="Allogeneic readiness (protocol-independent)", expand=True)
     for column in ("id", "factor", "verdict", "to collect"):
         table.add_column(column, overflow="fold")
-    for factor in ready:
+    for factor in report.readiness:
         table.add_row(factor.criterion.criterion_id, factor.criterion.text, label(factor),
                       "; ".join(factor.to_collect))
     out.print(table)
-    for item in results:
+    for item in report.trials:
         verdict = item.verdict
         out.print(f"\n[bold]{item.nct_id}[/] {item.title or ''} — [bold]{verdict.fit.value.replace('_', ' ')}[/]",
                   highlight=False)

@@ -8,7 +8,7 @@ from datetime import date
 
 import httpx
 
-from allonav.ingest.sync import CtgovClient, SyncConfig, SyncError, SyncQuery
+from allonav.ingest.sync import CELL_THERAPY_TERM, CtgovClient, SyncConfig, SyncError, SyncQuery
 from allonav.services.catalogue_import import ImportReport, default_workers, import_paths, import_studies
 from allonav.services.context import Context
 from allonav.store.trials import count_trials
@@ -32,9 +32,7 @@ def sync(
 ) -> ImportReport:
     """Fetch every page of the query and upsert it page by page (each page commits on its own)."""
     try:
-        query = SyncQuery(term=term, statuses=statuses, updated_since=since) if term else SyncQuery(
-            statuses=statuses, updated_since=since
-        )
+        query = SyncQuery(term=term or CELL_THERAPY_TERM, statuses=statuses, updated_since=since)
     except ValueError as exc:
         raise SyncFailed(str(exc)) from None
     report = ImportReport()

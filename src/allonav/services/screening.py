@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -117,9 +116,36 @@ def screen_all(session: Session, cache: CriteriaCache, case: PatientCase, *, as_
     return screened[:top] if top else screened
 
 
-def readiness_verdicts(case: PatientCase, *, as_of: date, rules: JudgeRules) -> tuple[CriterionVerdict, ...]:
-    """The protocol-independent allogeneic-readiness factors for this case."""
-    return readiness(case, as_of=as_of, rules=rules)
+DISCLAIMER = "allonav informs; it does not decide eligibility. Confirm every point with the trial team."
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningReport:
+    """One screening: the readiness factors and the programmes screened, best fits first."""
+
+    case_id: str
+    as_of: date
+    readiness: tuple[CriterionVerdict, ...]
+    trials: list[ScreenedTrial]
+
+
+def screen_case(session: Session, cache: CriteriaCache, case: PatientCase, *, as_of: date, rules: JudgeRules,
+                nct_id: str | None = None, top: int | None = None) -> ScreeningReport:
+    """Screen a case against one programme (`nct_id`) or the `top` best of the catalogue; raises TrialNotFound."""
+    trials = ([screen_one(session, cache, case, nct_id, as_of=as_of, rules=rules)] if nct_id
+              else screen_all(session, cache, case, as_of=as_of, rules=rules, top=top))
+    return ScreeningReport(case.case_id, as_of, readiness(case, as_of=as_of, rules=rules), trials)
+
+
+def report_to_dict(report: ScreeningReport) -> dict[str, Any]:
+    """The JSON of `allonav screen --json` and `POST /api/v1/screen`."""
+    return {
+        "case_id": report.case_id,
+        "as_of": report.as_of.isoformat(),
+        "disclaimer": DISCLAIMER,
+        "readiness": [verdict_to_dict(v) for v in report.readiness],
+        "trials": [screened_to_dict(item) for item in report.trials],
+    }
 
 
 def criterion_to_dict(criterion: Criterion) -> dict[str, Any]:
@@ -180,6 +206,3 @@ def screened_to_dict(item: ScreenedTrial) -> dict[str, Any]:
         "verdicts": [verdict_to_dict(v) for v in verdict.verdicts],
     }
 
-
-def readiness_to_dict(verdicts: Sequence[CriterionVerdict]) -> list[dict[str, Any]]:
-    return [verdict_to_dict(v) for v in verdicts]

@@ -9,14 +9,7 @@ from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from allonav.services.case_input import CaseInputError, case_from_data
-from allonav.services.screening import (
-    TrialNotFound,
-    readiness_to_dict,
-    readiness_verdicts,
-    screen_all,
-    screen_one,
-    screened_to_dict,
-)
+from allonav.services.screening import TrialNotFound, report_to_dict, screen_case
 from allonav.web.deps import ContextDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
@@ -41,16 +34,8 @@ def screen(request: Annotated[ScreenRequest, Body()], ctx: ContextDep, session: 
     except CaseInputError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     try:
-        if request.nct_id:
-            results = [screen_one(session, ctx.criteria, case, request.nct_id, as_of=day, rules=ctx.judge_rules)]
-        else:
-            results = screen_all(session, ctx.criteria, case, as_of=day, rules=ctx.judge_rules, top=request.top)
+        report = screen_case(session, ctx.criteria, case, as_of=day, rules=ctx.judge_rules, nct_id=request.nct_id,
+                             top=request.top)
     except TrialNotFound as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
-    return {
-        "case_id": case.case_id,
-        "as_of": day.isoformat(),
-        "disclaimer": "allonav informs; it does not decide eligibility. Confirm every point with the trial team.",
-        "readiness": readiness_to_dict(readiness_verdicts(case, as_of=day, rules=ctx.judge_rules)),
-        "trials": [screened_to_dict(item) for item in results],
-    }
+    return report_to_dict(report)

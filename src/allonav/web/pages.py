@@ -63,13 +63,12 @@ def catalogue_page(request: Request, params: Annotated[CatalogueParams, Depends(
                 ],
             })
     active = [{"name": n, "value": v, "url": _toggle_url(pairs, n, v)} for n, v in pairs if n != "q"]
-    base = [p for p in pairs]
     prev_url = next_url = None
     if page is not None:
         if params.offset > 0:
-            prev_url = "/?" + urlencode([*base, ("offset", str(max(0, params.offset - params.limit)))])
+            prev_url = "/?" + urlencode([*pairs, ("offset", str(max(0, params.offset - params.limit)))])
         if params.offset + params.limit < page.total:
-            next_url = "/?" + urlencode([*base, ("offset", str(params.offset + params.limit))])
+            next_url = "/?" + urlencode([*pairs, ("offset", str(params.offset + params.limit))])
     return templates.TemplateResponse(
         request,
         "catalogue.html",
